@@ -1,0 +1,201 @@
+"""The `thidua` command: parse flags, call the library, turn errors into one line and exit 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from automation import __version__
+from automation.connect import load_rules, open_spreadsheet
+from automation.errors import ThiduaError
+from automation.findings import Status
+from automation.layout import build_layout
+from automation.nominations import read_intake
+from automation.report import SyncReport, console_table
+from automation.settings import Settings, load_settings
+from automation.sync import evaluate, sync
+
+EXIT_NOT_VALID = 1
+EXIT_CANNOT_RUN = 2
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, --workbook, --campaign, --output, --quiet, --json: shared by every command."""
+    options = [
+        click.option("--config", type=click.Path(path_type=Path), help="Tệp cấu hình (mặc định ./thidua.toml)."),
+        click.option("--workbook", type=click.Path(path_type=Path), help="Tệp bảng tính .xlsx."),
+        click.option("--campaign", type=click.Path(path_type=Path), help="Tệp chiến dịch (.toml)."),
+        click.option("--output", "output_dir", type=click.Path(path_type=Path), help="Thư mục văn bản đầu ra."),
+        click.option("--quiet", "-q", is_flag=True, help="Không in gì khi thành công."),
+        click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho script)."),
+        click.option("--verbose", "-v", is_flag=True, help="In chi tiết lỗi (traceback)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
+    """Library errors become one clear line on stderr and exit 2; nothing else prints a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except ThiduaError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        except BrokenPipeError:  # `thidua check | head`: the reader left, nothing to report
+            sys.stderr.close()
+            sys.exit(EXIT_CANNOT_RUN)
+        except Exception as exc:  # noqa: BLE001 — the CLI is the last line: one line, exit 2
+            if kwargs.get("verbose"):
+                traceback.print_exc()
+            click.echo(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        sys.exit(code or 0)
+    return wrapper
+
+
+def _settings(config: Path | None, **flags: Any) -> Settings:
+    return load_settings(config, **flags)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="thidua")
+def main() -> None:
+    """thidua — kiểm tra đề nghị khen thưởng trong bảng tính và lập hồ sơ.
+
+    \b
+    Bắt đầu:  thidua demo
+    Hằng ngày: thidua sync --workbook thidua.xlsx
+    """
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
+              help="Thư mục tạo bảng tính và cấu hình mẫu.")
+@click.option("--quiet", "-q", is_flag=True, help="Không in bảng tổng hợp.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="In chi tiết lỗi (traceback).")
+@handle_errors
+def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
+    """Tạo bảng tính mẫu (10 đơn vị, hơn 80 đề nghị) và chạy một lần đồng bộ.
+
+    \b
+    Ví dụ:  thidua demo --dir demo
+    """
+    from automation.demo import build_demo
+
+    settings = build_demo(folder)
+    campaign, schema = load_rules(settings)
+    sheet = open_spreadsheet(settings)
+    intake = read_intake(sheet.read(), schema, today=_today())
+    sheet.setup(build_layout(schema, campaign, intake.units))
+    report = sync(sheet, campaign, schema)
+    _print_report(report, as_json=as_json, quiet=quiet)
+    if not quiet and not as_json:
+        click.echo(f"\nBảng tính mẫu: {settings.workbook}\nCấu hình:      {settings.config}")
+        click.echo(f"Mở bảng tính để xem cột 'Trạng thái' và 'Nội dung cần sửa'; chạy lại: "
+                   f"thidua sync --config {settings.config}")
+    return 0
+
+
+@main.command()
+@common_options
+@handle_errors
+def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+    """Tạo hoặc sửa các tab, tiêu đề, danh sách chọn, màu trạng thái. Chạy lại không thay đổi gì.
+
+    \b
+    Ví dụ:  thidua setup --workbook thidua.xlsx
+    """
+    settings = _settings(config, **flags)
+    campaign, schema = load_rules(settings)
+    sheet = open_spreadsheet(settings)
+    units = ()
+    try:
+        units = read_intake(sheet.read(), schema, today=_today()).units
+    except ThiduaError:
+        pass  # a new or unregistered workbook: setup creates the registry tab first
+    changes = sheet.setup(build_layout(schema, campaign, units))
+    if as_json:
+        click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo("\n".join(f"• {c}" for c in changes) if changes else "Không có gì cần thay đổi.")
+    return 0
+
+
+@main.command()
+@common_options
+@handle_errors
+def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+    """Kiểm tra mọi dòng và in nội dung cần sửa; không ghi gì.
+
+    Mã thoát: 0 mọi dòng hợp lệ, 1 có dòng chưa hợp lệ, 2 không chạy được.
+
+    \b
+    Ví dụ:  thidua check --workbook thidua.xlsx
+    """
+    settings = _settings(config, **flags)
+    campaign, schema = load_rules(settings)
+    evaluation = evaluate(open_spreadsheet(settings), campaign, schema)
+    rows = sorted(evaluation.verdicts.values(), key=lambda v: (v.nomination.unit.row, v.nomination.row))
+    not_valid = [v for v in rows if v.status is not Status.HOP_LE]
+    if as_json:
+        click.echo(json.dumps({
+            **evaluation.report.as_dict(),
+            "rows": [{"tab": v.nomination.tab, "row": v.nomination.row, "name": v.nomination.value("name"),
+                      "status": v.status.value, "findings": [f.line() for f in v.findings]} for v in rows],
+        }, ensure_ascii=False, indent=2))
+    elif not quiet:
+        tab = None
+        for v in rows:
+            if not v.findings:
+                continue
+            if v.nomination.tab != tab:
+                tab = v.nomination.tab
+                click.echo(f"\nTab '{tab}'")
+            click.echo(f"  dòng {v.nomination.row}: {v.nomination.value('name') or '(chưa có tên)'} — {v.status.value}")
+            for line in v.messages.splitlines():
+                click.echo(f"      {line}")
+        click.echo()
+        click.echo(console_table(evaluation.report))
+    return EXIT_NOT_VALID if not_valid or evaluation.report.problems else 0
+
+
+@main.command(name="sync")
+@common_options
+@handle_errors
+def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+    """Một lần đồng bộ: kiểm tra, ghi trạng thái cạnh từng dòng, cập nhật Tổng hợp và Nhật ký.
+
+    Mã thoát: 0 đã chạy (dù các dòng hợp lệ hay không), 2 không chạy được.
+
+    \b
+    Ví dụ:  thidua sync --config thidua.toml
+    """
+    settings = _settings(config, **flags)
+    campaign, schema = load_rules(settings)
+    report = sync(open_spreadsheet(settings), campaign, schema)
+    _print_report(report, as_json=as_json, quiet=quiet)
+    return 0
+
+
+def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(console_table(report))
+        if report.ignored_tabs:
+            click.echo(f"Bỏ qua các tab không có trong danh mục: {', '.join(report.ignored_tabs)}")
+
+
+def _today() -> Any:
+    from automation.clock import now_local
+    return now_local().date()

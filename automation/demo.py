@@ -1,0 +1,231 @@
+"""The demo: a believable campaign workbook of VKSND tỉnh Tây Ninh, with every kind of fault.
+
+Ten units (five departments of the provincial procuracy, five district procuracies), one more
+registered without its tab, and one draft tab nobody registered. Rows are generated from a
+fixed seed, so every run builds the same workbook; the faults are placed on purpose, one or
+more of each kind, so that every status and every message can be seen in a spreadsheet program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import openpyxl
+
+from automation.schema import load_schema
+from automation.settings import Settings, load_settings
+
+WORKBOOK = "thidua-demo.xlsx"
+CONFIG = "thidua.toml"
+DEPARTMENT, DISTRICT = "Phòng thuộc VKS tỉnh", "VKS cấp huyện"
+TIERS = ("Huân chương Lao động", "Bằng khen của Thủ tướng Chính phủ",
+         "Bằng khen của Viện trưởng VKSND tối cao", "Giấy khen của Viện trưởng VKSND tỉnh")
+CATEGORIES = ("Công tố, kiểm sát tội phạm liên quan phòng, chống dịch COVID-19",
+              "Trực tiếp tham gia, hỗ trợ phòng, chống dịch",
+              "Ý tưởng sáng tạo, tuyên truyền, cổ vũ phòng, chống dịch")
+COPIES = {TIERS[0]: 5, TIERS[1]: 4, TIERS[2]: 2, TIERS[3]: 1}
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    code: str
+    name: str
+    tab: str
+    kind: str
+    place: str
+    editor: str
+
+
+UNITS = (
+    DemoUnit("P1", "Phòng Thực hành quyền công tố và kiểm sát điều tra án hình sự (Phòng 1)", "P1", DEPARTMENT,
+             "tỉnh Tây Ninh", "phong1"),
+    DemoUnit("P2", "Phòng Thực hành quyền công tố, kiểm sát xét xử sơ thẩm án hình sự (Phòng 2)", "P2", DEPARTMENT,
+             "tỉnh Tây Ninh", "phong2"),
+    DemoUnit("P7", "Phòng Thực hành quyền công tố và kiểm sát xét xử phúc thẩm án hình sự (Phòng 7)", "P7",
+             DEPARTMENT, "tỉnh Tây Ninh", "phong7"),
+    DemoUnit("P8", "Phòng Kiểm sát việc tạm giữ, tạm giam và thi hành án hình sự (Phòng 8)", "P8", DEPARTMENT,
+             "tỉnh Tây Ninh", "phong8"),
+    DemoUnit("VP", "Văn phòng VKSND tỉnh Tây Ninh", "Văn phòng", DEPARTMENT, "tỉnh Tây Ninh", "vanphong"),
+    DemoUnit("TPTN", "VKSND thành phố Tây Ninh", "TP Tây Ninh", DISTRICT, "thành phố Tây Ninh", "tptayninh"),
+    DemoUnit("HT", "VKSND thị xã Hòa Thành", "Hòa Thành", DISTRICT, "thị xã Hòa Thành", "hoathanh"),
+    DemoUnit("TB", "VKSND thị xã Trảng Bàng", "Trảng Bàng", DISTRICT, "thị xã Trảng Bàng", "trangbang"),
+    DemoUnit("GD", "VKSND huyện Gò Dầu", "Gò Dầu", DISTRICT, "huyện Gò Dầu", "godau"),
+    DemoUnit("TC", "VKSND huyện Tân Châu", "Tân Châu", DISTRICT, "huyện Tân Châu", "tanchau"),
+)
+# Registered, but the unit has not made its tab yet: shows the registry error in Tổng hợp.
+UNIT_WITHOUT_TAB = DemoUnit("CT", "VKSND huyện Châu Thành", "Châu Thành", DISTRICT, "huyện Châu Thành", "chauthanh")
+
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Trương")
+MIDDLE = {"Nam": ("Văn", "Hữu", "Minh", "Quốc", "Thanh", "Đức", "Công"), "Nữ": ("Thị", "Ngọc", "Thanh", "Kim", "Thu", "Mỹ")}
+GIVEN = {"Nam": ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Phong", "Quang", "Sơn", "Tài",
+                 "Thắng", "Trung", "Tuấn", "Vinh"),
+         "Nữ": ("Anh", "Châu", "Dung", "Hà", "Hạnh", "Hoa", "Lan", "Linh", "Mai", "Nga", "Nhung", "Phương", "Thảo",
+                "Trang", "Tuyết", "Vy")}
+POSITIONS = ("Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp", "Kiểm sát viên cao cấp", "Kiểm tra viên",
+             "Chuyên viên", "Phó Trưởng phòng", "Trưởng phòng", "Kế toán viên")
+DISTRICT_POSITIONS = ("Viện trưởng", "Phó Viện trưởng", "Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp",
+                      "Kiểm tra viên", "Chuyên viên", "Nhân viên lái xe")
+LEVEL = {
+    "Toàn quốc": "Ban Chỉ đạo quốc gia phòng, chống dịch COVID-19 và Viện kiểm sát nhân dân tối cao ghi nhận, "
+                 "nhân rộng trong cả nước",
+    "Ngành Kiểm sát nhân dân": "Viện kiểm sát nhân dân tối cao biểu dương, nhân rộng trong toàn Ngành",
+    "Địa phương": "Ủy ban nhân dân tỉnh Tây Ninh ghi nhận, biểu dương tại địa phương",
+    "Trong đơn vị": "lãnh đạo đơn vị ghi nhận trong cơ quan",
+}
+SUMMARIES = (
+    "Trong thời gian giãn cách xã hội từ tháng 7 đến tháng 10/2021, trực tiếp thực hành quyền công tố và kiểm sát "
+    "điều tra {n} vụ án liên quan đến phòng, chống dịch COVID-19 (làm lây lan dịch bệnh, đầu cơ vật tư y tế, "
+    "tổ chức cho người nhập cảnh trái phép); truy tố đúng người, đúng tội, không để oan sai, bỏ lọt tội phạm. "
+    "Thành tích được {level}.",
+    "Tham gia trực tiếp {n} ngày tại chốt kiểm soát dịch và khu cách ly tập trung trên địa bàn {place}; "
+    "hỗ trợ tổ chức tiêm vắc xin, vận chuyển nhu yếu phẩm cho người dân vùng phong tỏa; vận động ủng hộ "
+    "Quỹ phòng, chống dịch. Thành tích được {level}.",
+    "Đề xuất và triển khai mô hình làm việc, tiếp công dân trực tuyến và mã QR khai báo y tế tại cơ quan, "
+    "giúp duy trì hoạt động chuyên môn trong thời gian giãn cách; thực hiện {n} tin, bài tuyên truyền phòng, "
+    "chống dịch trên Trang tin điện tử VKSND tỉnh. Mô hình được {level}.",
+)
+COLLECTIVES = ("Tập thể {unit}", "Tổ công tác phòng, chống dịch {unit}", "Chi đoàn {unit}", "Công đoàn cơ sở {unit}")
+
+
+def _pick_tier(rng: random.Random) -> str:
+    return rng.choices(TIERS, weights=(1, 2, 5, 10))[0]
+
+
+def _scope_for(tier: str, rng: random.Random) -> str:
+    if tier == TIERS[0]:
+        return "Toàn quốc"
+    if tier in TIERS[1:3]:
+        return rng.choice(("Ngành Kiểm sát nhân dân", "Địa phương"))
+    return rng.choice(("Địa phương", "Trong đơn vị"))
+
+
+def _row(unit: DemoUnit, rng: random.Random, used: set[str]) -> dict[str, Any]:
+    collective = rng.random() < 0.15
+    tier = _pick_tier(rng)
+    scope = _scope_for(tier, rng)
+    category = rng.choice(CATEGORIES)
+    workplace = unit.name if unit.kind == DISTRICT else f"{unit.name.split(' (')[0]}, VKSND tỉnh Tây Ninh"
+    if collective:
+        gender, name, position, birth = "", rng.choice(COLLECTIVES).format(unit=unit.name.split(" (")[0]), "", ""
+        workplace = "VKSND tỉnh Tây Ninh" if unit.kind == DEPARTMENT else unit.name
+    else:
+        gender = rng.choice(("Nam", "Nữ"))
+        while True:
+            name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+            if name not in used:
+                break
+        position = rng.choice(DISTRICT_POSITIONS if unit.kind == DISTRICT else POSITIONS)
+        birth = rng.randint(1966, 1996)
+    used.add(name)
+    summary = SUMMARIES[CATEGORIES.index(category)].format(n=rng.randint(3, 60), place=unit.place,
+                                                           level=LEVEL[scope])
+    return {
+        "subject_type": "Tập thể" if collective else "Cá nhân", "name": name, "gender": gender,
+        "birth_year": birth, "position": position, "workplace": workplace, "award": tier, "category": category,
+        "scope": scope, "material_contribution": rng.choice((None, None, None, 2_000_000, 5_000_000)),
+        "summary": summary, "copies_submitted": COPIES[tier], "head_confirmed": "Có",
+        "proposed_on": dt.datetime(2021, rng.choice((11, 12)), rng.randint(9, 28)),
+        "note": "", "office_review": rng.choice(("Đồng ý", "Đồng ý", "Đồng ý", "")),
+    }
+
+
+def _fault(change: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    return lambda row: row.update(change)
+
+
+# (unit index, row index in that unit's tab) → what goes wrong there. One or more of each kind.
+FAULTS: dict[tuple[int, int], Callable[[dict[str, Any]], None]] = {
+    (0, 1): _fault({"name": ""}),
+    (0, 3): _fault({"subject_type": "Cá nhân", "gender": "", "position": "Kiểm sát viên"}),
+    (1, 0): _fault({"subject_type": "Cá nhân", "gender": "nam giới"}),
+    (1, 2): _fault({"subject_type": "Cá nhân", "gender": "Nữ", "birth_year": 2010}),
+    (1, 4): _fault({"birth_year": "khoảng 1980"}),
+    (2, 0): _fault({"award": "Bằng khen của UBND tỉnh"}),
+    (2, 2): _fault({"category": ""}),
+    (2, 5): _fault({"scope": ""}),
+    (3, 0): _fault({"award": TIERS[0], "scope": "Địa phương", "copies_submitted": 5, "material_contribution": None}),
+    (3, 2): _fault({"award": TIERS[0], "scope": "Địa phương", "copies_submitted": 5,
+                    "material_contribution": "200.000.000 đ", "office_review": "Đồng ý"}),
+    (4, 1): _fault({"award": TIERS[1], "scope": "Trong đơn vị", "copies_submitted": 4}),
+    (4, 3): _fault({"award": TIERS[2], "scope": "Trong đơn vị", "copies_submitted": 2, "office_review": "Đồng ý"}),
+    (5, 0): _fault({"award": TIERS[1], "scope": "Địa phương", "copies_submitted": 2}),
+    (5, 2): _fault({"head_confirmed": "Không"}),
+    (5, 4): _fault({"head_confirmed": ""}),
+    (6, 0): _fault({"proposed_on": "01/10/2021"}),
+    (6, 2): _fault({"proposed_on": "31/02/2022"}),
+    (6, 3): _fault({"proposed_on": "15/11/2021"}),  # text date: fine
+    (6, 5): _fault({"proposed_on": 44530}),  # a serial number (30/11/2021): fine
+    (7, 1): _fault({"summary": "Tích cực tham gia phòng, chống dịch."}),
+    (7, 3): _fault({"copies_submitted": "hai"}),
+    (7, 4): _fault({"copies_submitted": "02", "award": TIERS[2], "scope": "Địa phương"}),  # text number: fine
+    (8, 0): _fault({"material_contribution": "50.000.000 đ"}),  # grouped text number: fine
+    (8, 2): _fault({"office_review": "Không đồng ý"}),
+    (8, 4): _fault({"office_review": "Yêu cầu bổ sung"}),
+    (9, 1): _fault({"summary_suffix": "\u200b\ufeff"}),  # invisible characters pasted from a web page
+}
+
+
+def demo_rows(today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows per tab title: generated, faults applied, plus a duplicate and a nominee in two tiers."""
+    rng = random.Random(515)
+    used: set[str] = set()
+    tabs: dict[str, list[dict[str, Any]]] = {}
+    for u_index, unit in enumerate(UNITS):
+        rows = [_row(unit, rng, used) for _ in range(rng.randint(7, 9))]
+        for r_index, row in enumerate(rows):
+            if (fault := FAULTS.get((u_index, r_index))) is not None:
+                fault(row)
+                if suffix := row.pop("summary_suffix", None):
+                    row["summary"] = row["summary"][:80] + suffix + row["summary"][80:]
+        tabs[unit.tab] = rows
+    # The same person entered by two units, once typed in decomposed Unicode (NFD).
+    p2_person = next(r for r in tabs["P2"] if r["subject_type"] == "Cá nhân" and r["gender"] in ("Nam", "Nữ")
+                     and isinstance(r["birth_year"], int) and 1940 < r["birth_year"] < 2000)
+    copy = dict(p2_person, name=unicodedata.normalize("NFD", p2_person["name"]), office_review="")
+    tabs["Văn phòng"].append(copy)
+    # The same person proposed for two tiers in one tab.
+    tc_person = next(r for r in tabs["Tân Châu"] if r["subject_type"] == "Cá nhân" and r["award"] == TIERS[3])
+    tabs["Tân Châu"].append(dict(tc_person, award=TIERS[2], copies_submitted=2, scope="Địa phương"))
+    return tabs
+
+
+def build_demo(folder: Path) -> Settings:
+    """Write the demo workbook and its thidua.toml into `folder`; return the settings for them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = load_schema()
+    book = openpyxl.Workbook()
+    registry = book.active
+    registry.title = schema.tabs["registry"]
+    registry.append([c.header for c in schema.registry_columns])
+    for unit in (*UNITS, UNIT_WITHOUT_TAB):
+        registry.append([unit.code, unit.name, unit.tab, f"{unit.editor}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn",
+                         unit.kind])
+    columns = schema.unit_columns + schema.office_columns
+    for tab, rows in demo_rows().items():
+        ws = book.create_sheet(tab)
+        ws.append([c.header for c in columns])
+        for number, row in enumerate(rows, start=1):
+            if number == 4:
+                ws.append([])  # a blank row in the middle, as units leave them
+            ws.append([row.get(c.key) if c.key != "seq" else None for c in columns])
+            ws.cell(ws.max_row, 1).value = f"=ROW()-1-COUNTBLANK($B$2:B{ws.max_row})"  # STT as a formula
+            if isinstance(row.get("proposed_on"), dt.datetime):
+                ws.cell(ws.max_row, [c.key for c in columns].index("proposed_on") + 1).number_format = "DD/MM/YYYY"
+    draft = book.create_sheet("Nháp")
+    draft.append(["Ghi chép tạm của Văn phòng — tab này không có trong danh mục nên được bỏ qua."])
+    workbook = folder / WORKBOOK
+    book.save(workbook)
+    config = folder / CONFIG
+    config.write_text(
+        "# Cấu hình mẫu của thidua (tạo bởi 'thidua demo').\n"
+        "# campaign = \"…/515-KH-VKS.toml\"   # mặc định: kế hoạch 515/KH-VKS\n\n"
+        "[source]\n"
+        f"workbook = \"{WORKBOOK}\"\n\n"
+        "[output]\n"
+        "folder = \"Hồ sơ\"\n", encoding="utf-8")
+    return load_settings(config)

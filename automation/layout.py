@@ -1,0 +1,58 @@
+"""What `thidua setup` makes sure the spreadsheet has: tabs, headers, dropdowns, colours.
+
+Pure: built from the schema, the campaign and the registry; each backend applies it.
+"""
+
+from __future__ import annotations
+
+from automation.campaign import Campaign
+from automation.findings import Status
+from automation.nominations import Unit
+from automation.schema import Column, Schema
+from automation.sheets import ColumnLayout, Layout, TabLayout
+
+STATUS_FILLS = {Status.HOP_LE.value: "C6EFCE", Status.CAN_BO_SUNG.value: "FFEB9C", Status.KHONG_HOP_LE.value: "FFC7CE"}
+
+
+def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...]:
+    tiers = "; ".join(f"{t.name} ({t.copies:02d} bộ)" for t in campaign.tiers)
+    lines = [
+        f"HƯỚNG DẪN ĐỀ NGHỊ KHEN THƯỞNG — {campaign.short_name or campaign.name} (Kế hoạch {campaign.code})",
+        "",
+        "1. Mỗi đơn vị nhập vào tab mang tên đơn vị mình; mỗi dòng là một cá nhân hoặc một tập thể được đề nghị.",
+        "2. Chọn giá trị trong danh sách thả xuống ở các cột Đối tượng, Giới tính, Hình thức đề nghị, "
+        "Nhóm thành tích, Phạm vi ảnh hưởng.",
+        f"3. Tóm tắt thành tích ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng, ít nhất {campaign.min_summary_length} ký tự.",
+        f"4. Số bộ hồ sơ bản chính theo hình thức: {tiers}.",
+        "5. Thủ trưởng đơn vị xác nhận bản tóm tắt rồi chọn 'Có' ở cột Thủ trưởng đơn vị xác nhận.",
+        f"6. Ngày đề nghị ghi theo dạng dd/mm/yyyy, từ ngày {campaign.window_start:%d/%m/%Y}.",
+        "7. Không sửa các cột màu xám (Mã hồ sơ, Trạng thái, Nội dung cần sửa, Văn bản, Kiểm tra lúc): "
+        "chương trình tự ghi sau mỗi lần kiểm tra.",
+        "",
+        "Ý nghĩa trạng thái:",
+        f"• {Status.HOP_LE.value}: đủ điều kiện; chờ Văn phòng thẩm định.",
+        f"• {Status.CAN_BO_SUNG.value}: hồ sơ còn thiếu (thiếu thông tin, thiếu bộ hồ sơ, chưa xác nhận, tóm tắt quá ngắn).",
+        f"• {Status.KHONG_HOP_LE.value}: thông tin nhập chưa đúng (sai danh sách, sai ngày, sai phạm vi, trùng người).",
+        "Xem cột 'Nội dung cần sửa' để biết cần sửa gì; sửa xong, lần kiểm tra sau sẽ cập nhật trạng thái.",
+    ]
+    return tuple((line,) for line in lines)
+
+
+def _column(c: Column, *, job: bool = False) -> ColumnLayout:
+    return ColumnLayout(header=c.header, width=c.width, choices=c.choices if c.type == "choice" else (),
+                        checkbox=c.type == "checkbox", job=job, status_colours=c.key == "status")
+
+
+def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...]) -> Layout:
+    schema = schema.with_campaign(campaign)
+    unit_columns = tuple(_column(c) for c in schema.nomination_columns) + tuple(
+        _column(c, job=True) for c in schema.job_columns)
+    tabs = [
+        TabLayout(schema.tabs["guide"], (), guide_rows(schema, campaign)),
+        TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
+        *(TabLayout(u.tab, unit_columns, editors=u.editors) for u in units),
+        TabLayout(schema.tabs["summary"], ()),
+        TabLayout(schema.tabs["log"], ()),
+        TabLayout(schema.tabs["lists"], (), hidden=True),
+    ]
+    return Layout(tuple(tabs), STATUS_FILLS)

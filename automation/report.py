@@ -1,0 +1,151 @@
+"""What the Office reads: the Tổng hợp tab, the Nhật ký row, and the console summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from automation.findings import Status
+
+if TYPE_CHECKING:
+    from automation.campaign import Campaign
+    from automation.nominations import Intake
+    from automation.plan import Verdict
+
+SUMMARY_CODE = "Mã đơn vị"
+SUMMARY_ISSUED = "Số mã hồ sơ đã cấp"
+TOTAL = "Tổng cộng"
+SUCCESS = "Thành công"
+LOG_HEADER = [
+    "Bắt đầu", "Thời gian chạy (giây)", "Số dòng đã đọc", Status.HOP_LE.value, Status.CAN_BO_SUNG.value,
+    Status.KHONG_HOP_LE.value, "Văn bản tạo mới", "Văn bản cập nhật", "Văn bản giữ nguyên",
+    "Văn bản chuyển lưu trữ", "Kết quả",
+]
+
+
+@dataclass
+class DocumentCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    code: str
+    name: str
+    tab: str
+    rows: int
+    statuses: Counter
+    proposed: Counter  # per tier name
+    included: Counter  # per tier name
+    problem: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "tab": self.tab, "rows": self.rows,
+                "statuses": {s.value: self.statuses[s] for s in Status},
+                "proposed": dict(self.proposed), "included": dict(self.included), "problem": self.problem}
+
+
+@dataclass
+class SyncReport:
+    started: dt.datetime
+    seconds: float = 0.0
+    units: list[UnitCounts] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    ignored_tabs: list[str] = field(default_factory=list)
+    documents: DocumentCounts = field(default_factory=DocumentCounts)
+
+    @property
+    def rows(self) -> int:
+        return sum(u.rows for u in self.units)
+
+    def count(self, status: Status) -> int:
+        return sum(u.statuses[status] for u in self.units)
+
+    @property
+    def result(self) -> str:
+        if not self.problems:
+            return SUCCESS
+        return f"{SUCCESS}, có {len(self.problems)} lỗi: " + "; ".join(self.problems)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "started": self.started.isoformat(), "seconds": round(self.seconds, 3), "rows": self.rows,
+            "statuses": {s.value: self.count(s) for s in Status},
+            "documents": self.documents.__dict__, "units": [u.as_dict() for u in self.units],
+            "problems": self.problems, "ignored_tabs": self.ignored_tabs,
+        }
+
+
+def count_units(intake: Intake, verdicts: Iterable[Verdict], campaign: Campaign) -> list[UnitCounts]:
+    by_tab: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        by_tab.setdefault(verdict.nomination.tab, []).append(verdict)
+    problems = {p.unit.code: p.message for p in intake.problems if p.unit}
+    tabs = {t.unit.code: t.title for t in intake.tabs}
+    counts = []
+    for unit in intake.units:
+        mine = by_tab.get(tabs.get(unit.code, ""), [])
+        counts.append(UnitCounts(
+            unit.code, unit.name, unit.tab, len(mine),
+            Counter(v.status for v in mine),
+            Counter(v.nomination.value("award") for v in mine if v.nomination.value("award")),
+            Counter(v.nomination.value("award") for v in mine if v.included(campaign)),
+            problems.get(unit.code, ""),
+        ))
+    return counts
+
+
+def summary_table(report: SyncReport, campaign: Campaign, issued: dict[str, int], now: dt.datetime) -> list[list[Any]]:
+    """The whole Tổng hợp tab: a row per unit, the totals, the time of the sync."""
+    tiers = [t.name for t in campaign.tiers]
+    approval = "Đưa vào tờ trình" if not campaign.office_approval_required else "Đã đồng ý"
+    header = [SUMMARY_CODE, "Tên đơn vị", "Tên tab", "Số dòng", *(s.value for s in Status),
+              *(f"Đề nghị: {t}" for t in tiers), *(f"{approval}: {t}" for t in tiers), SUMMARY_ISSUED, "Ghi chú"]
+
+    def numbers(u: UnitCounts) -> list[Any]:
+        return [u.rows, *(u.statuses[s] for s in Status), *(u.proposed[t] for t in tiers),
+                *(u.included[t] for t in tiers)]
+
+    table: list[list[Any]] = [header]
+    for u in report.units:
+        table.append([u.code, u.name, u.tab, *numbers(u), issued.get(u.code, 0), u.problem])
+    totals = [sum(col) for col in zip(*(numbers(u) for u in report.units))] or [0] * (4 + 2 * len(tiers))
+    table.append([TOTAL, "", "", *totals, sum(issued.get(u.code, 0) for u in report.units), ""])
+    table.append([])
+    table.append(["Cập nhật lúc", now.strftime("%d/%m/%Y %H:%M")])
+    for problem in report.problems:
+        if not any(problem == u.problem for u in report.units):
+            table.append(["Lỗi", problem])
+    return table
+
+
+def log_row(report: SyncReport) -> list[Any]:
+    d = report.documents
+    return [report.started.strftime("%d/%m/%Y %H:%M:%S"), round(report.seconds, 1), report.rows,
+            *(report.count(s) for s in Status), d.created, d.updated, d.unchanged, d.withdrawn, report.result]
+
+
+def console_table(report: SyncReport) -> str:
+    """Per unit: rows, Hợp lệ, Cần bổ sung, Không hợp lệ — aligned for a terminal."""
+    header = ["Đơn vị", "Số dòng", *(s.value for s in Status)]
+    body = [[f"{u.code} – {u.tab}", u.rows, *(u.statuses[s] for s in Status)] for u in report.units]
+    body.append([TOTAL, report.rows, *(report.count(s) for s in Status)])
+    widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
+
+    def line(cells: list[Any]) -> str:
+        first = str(cells[0]).ljust(widths[0])
+        return "  ".join([first, *(str(c).rjust(w) for c, w in zip(cells[1:], widths[1:]))])
+    rule = "  ".join("─" * w for w in widths)
+    out = [line(header), rule, *(line(r) for r in body[:-1]), rule, line(body[-1])]
+    for unit in report.units:
+        if unit.problem:
+            out.append(f"! {unit.problem}")
+    for problem in report.problems:
+        if not any(problem == u.problem for u in report.units):
+            out.append(f"! {problem}")
+    return "\n".join(out)

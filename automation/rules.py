@@ -1,0 +1,218 @@
+"""The campaign's rules, one small function per idea (SPEC sections 2 and 3).
+
+A row rule takes a nomination and the context and yields findings; a cross-row rule takes all
+nominations and yields (nomination, finding) pairs. Nothing here raises for bad input: a
+problem in a row is a finding. Every number and list comes from the campaign file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from automation.campaign import Campaign
+from automation.findings import Finding, Severity
+from automation.nominations import Nomination
+from automation.schema import Formula, Schema
+from automation.text import clean, fold
+
+
+@dataclass(frozen=True)
+class Context:
+    campaign: Campaign
+    schema: Schema
+    today: dt.date
+
+    def header(self, key: str) -> str:
+        return self.schema.column(key).header
+
+
+RowRule = Callable[[Nomination, Context], Iterator[Finding]]
+CrossRule = Callable[[list[Nomination], Context], Iterator[tuple[Nomination, Finding]]]
+
+
+def cell_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """A value outside its allowed set or of the wrong type (parsing found it)."""
+    for key, cell in n.cells.items():
+        column = ctx.schema.column(key)
+        if cell.problem:
+            # The Office's own column never makes a unit's row invalid: it is a note for the Office.
+            office = column in ctx.schema.office_columns
+            severity = (Severity.WARNING if office else
+                        Severity.MISSING if cell.problem.kind == "missing" else Severity.INVALID)
+            yield Finding(severity, column.header, cell.problem.message, "cell_values")
+        if cell.control_characters:
+            yield Finding(Severity.WARNING, column.header,
+                          "có ký tự điều khiển không hiển thị được; đã bỏ qua khi kiểm tra, nên xóa khỏi ô",
+                          "cell_values")
+
+
+def required_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """A required value is missing (some only for individuals)."""
+    subject_type = n.value("subject_type")
+    for column in ctx.schema.unit_columns:
+        if column.must_be_true or not column.required_for(subject_type, ctx.schema.individual):
+            continue
+        cell = n.cells.get(column.key)
+        if cell is not None and cell.blank:
+            if isinstance(cell.raw, Formula):
+                yield Finding(Severity.MISSING, column.header, f"ô chứa công thức '{cell.raw.text}' chưa có giá trị "
+                              f"(tệp chưa được tính lại); hãy nhập giá trị trực tiếp — {column.hint}", "required_values")
+            else:
+                yield Finding(Severity.MISSING, column.header, f"chưa nhập; {column.hint}", "required_values")
+
+
+def head_confirmation(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """The head of unit must confirm the summary (a ticked checkbox)."""
+    for column in ctx.schema.unit_columns:
+        cell = n.cells.get(column.key)
+        if column.must_be_true and cell is not None and cell.problem is None and cell.value is not True:
+            yield Finding(Severity.MISSING, column.header, f"chưa xác nhận; {column.hint}", "head_confirmation")
+
+
+def copies_enough(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """Fewer original dossier copies than the tier needs (plan IV.4)."""
+    tier = ctx.campaign.tier_named(n.value("award") or "")
+    copies = n.value("copies_submitted")
+    if tier and isinstance(copies, int) and copies < tier.copies:
+        yield Finding(Severity.MISSING, ctx.header("copies_submitted"),
+                      f"đã nộp {copies:02d} bộ, {tier.name} cần {tier.copies:02d} bộ (bản chính); "
+                      f"hãy nộp thêm {tier.copies - copies:02d} bộ", "copies_enough")
+
+
+def summary_length(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """The summary must state the achievement, its level and scope: at least the campaign's minimum."""
+    summary = n.value("summary")
+    minimum = ctx.campaign.min_summary_length
+    if summary and len(clean(summary)) < minimum:
+        yield Finding(Severity.MISSING, ctx.header("summary"),
+                      f"mới có {len(clean(summary))} ký tự, cần ít nhất {minimum}; "
+                      "ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng của thành tích", "summary_length")
+
+
+def date_in_window(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """The proposal date must fall inside the campaign's window (plan V: from 08/11/2021)."""
+    date = n.value("proposed_on")
+    start, end = ctx.campaign.window_start, ctx.campaign.window_end
+    if not isinstance(date, dt.date):
+        return
+    if date < start:
+        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+                      f"ngày {date:%d/%m/%Y} trước ngày bắt đầu phong trào ({start:%d/%m/%Y}); hãy sửa lại ngày đề nghị",
+                      "date_in_window")
+    elif end and date > end:
+        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+                      f"ngày {date:%d/%m/%Y} sau ngày kết thúc phong trào ({end:%d/%m/%Y}); hãy sửa lại ngày đề nghị",
+                      "date_in_window")
+    elif date > ctx.today:
+        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+                      f"ngày {date:%d/%m/%Y} ở tương lai; hãy nhập ngày đã ký đề nghị", "date_in_window")
+
+
+def scope_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """The scope of influence the tier's standard requires (plan IV.2.2)."""
+    tier = ctx.campaign.tier_named(n.value("award") or "")
+    scope = n.value("scope")
+    if not tier or not scope or not tier.scopes or scope in tier.scopes:
+        return
+    wanted = " hoặc ".join(tier.scopes)
+    header = ctx.header("scope")
+    contribution = n.value("material_contribution")
+    if tier.material_contribution_instead and isinstance(contribution, (int, float)) and contribution > 0:
+        yield Finding(Severity.WARNING, header,
+                      f"{tier.name} cần phạm vi {wanted}; phạm vi là '{scope}' nhưng có đóng góp vật chất "
+                      f"{contribution:,.0f} đồng — Văn phòng xem xét mức đóng góp".replace(",", "."),
+                      "scope_matches_tier")
+    elif tier.scope_severity == "warning":
+        yield Finding(Severity.WARNING, header,
+                      f"{tier.name} thường cần phạm vi {wanted}; phạm vi là '{scope}' — Văn phòng xem xét",
+                      "scope_matches_tier")
+    else:
+        yield Finding(Severity.INVALID, header,
+                      f"{tier.name} cần phạm vi {wanted}, nhưng phạm vi là '{scope}'; "
+                      "chọn hình thức khen thưởng thấp hơn hoặc sửa phạm vi cho đúng", "scope_matches_tier")
+
+
+def office_review(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """The Office's verdict, repeated beside the row so the unit sees it."""
+    review = n.value("office_review")
+    header = ctx.header("office_review")
+    if review == "Không đồng ý":
+        yield Finding(Severity.WARNING, header, "Văn phòng không đồng ý; đề nghị này không đưa vào tờ trình",
+                      "office_review")
+    elif review == "Yêu cầu bổ sung":
+        yield Finding(Severity.WARNING, header, "Văn phòng yêu cầu bổ sung hồ sơ; liên hệ Văn phòng để biết chi tiết",
+                      "office_review")
+
+
+def merged_cells(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """A merged cell spanning rows: its value is used for each row, but units should unmerge it."""
+    for key in n.merged:
+        yield Finding(Severity.WARNING, ctx.header(key),
+                      "ô gộp nhiều dòng; giá trị ô gộp được dùng cho dòng này — nên tách ô và nhập riêng từng dòng",
+                      "merged_cells")
+
+
+def nominee_key(n: Nomination) -> tuple[str, str, str] | None:
+    """Who the nominee is: NFC, case-folded, space-collapsed name + subject type + workplace."""
+    name, subject_type, workplace = n.value("name"), n.value("subject_type"), n.value("workplace")
+    if not name or not subject_type:
+        return None
+    return fold(name), subject_type, fold(workplace or "")
+
+
+def _same_nominee(nominations: list[Nomination]) -> list[list[Nomination]]:
+    groups: dict[tuple[str, str, str], list[Nomination]] = defaultdict(list)
+    for n in nominations:
+        if (key := nominee_key(n)) is not None:
+            groups[key].append(n)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _places(others: Iterable[Nomination]) -> str:
+    return "; ".join(o.where for o in others)
+
+
+def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
+    """The same nominee entered more than once for the same tier, in any tab: every copy is flagged."""
+    for group in _same_nominee(nominations):
+        for n in group:
+            same_tier = [o for o in group if o is not n and o.value("award") == n.value("award")]
+            if same_tier:
+                yield n, Finding(Severity.INVALID, ctx.header("name"),
+                                 f"trùng với {_places(same_tier)}; mỗi người (tập thể) chỉ được đề nghị một lần — "
+                                 "hãy xóa dòng trùng", "duplicate_nominees")
+
+
+def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
+    """The same nominee proposed for two different tiers: one proposal per nominee."""
+    for group in _same_nominee(nominations):
+        for n in group:
+            other_tier = [o for o in group if o.value("award") != n.value("award")]
+            if other_tier:
+                tiers = ", ".join(sorted({o.value("award") or "(chưa chọn)" for o in other_tier}))
+                yield n, Finding(Severity.INVALID, ctx.header("award"),
+                                 f"cùng người (tập thể) này còn được đề nghị {tiers} ở {_places(other_tier)}; "
+                                 "chỉ giữ một hình thức khen thưởng", "nominee_in_two_tiers")
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    cell_values, required_values, head_confirmation, copies_enough, summary_length,
+    date_in_window, scope_matches_tier, office_review, merged_cells,
+)
+CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers)
+
+
+def check(nominations: Iterable[Nomination], ctx: Context) -> dict[tuple[str, int], list[Finding]]:
+    """Every finding of every rule, keyed by (tab, row)."""
+    nominations = list(nominations)
+    findings: dict[tuple[str, int], list[Finding]] = {(n.tab, n.row): [] for n in nominations}
+    for n in nominations:
+        for rule in ROW_RULES:
+            findings[(n.tab, n.row)].extend(rule(n, ctx))
+    for cross in CROSS_RULES:
+        for n, finding in cross(nominations, ctx):
+            findings[(n.tab, n.row)].append(finding)
+    return findings

@@ -1,0 +1,111 @@
+"""thidua.toml + environment + flags → one frozen `Settings` (later sources win).
+
+    campaign = "sheet_schema/campaigns/515-KH-VKS.toml"   # optional; this is the default
+    [source]
+    workbook = "thidua.xlsx"          # the embedded default, or:
+    spreadsheet_id = "1AbC…"          # a Google spreadsheet
+    credentials = "service-account.json"
+    [output]
+    folder = "Hồ sơ"                  # a local folder, or:
+    drive_folder_id = "0AbC…"         # a Drive folder
+
+Relative paths in the file are relative to the file. Unknown keys are refused, so a typo
+never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from automation.errors import ConfigError
+from automation.schema import DEFAULT_CAMPAIGN
+
+CONFIG_NAME = "thidua.toml"
+KNOWN = {
+    "": {"campaign", "source", "output"},
+    "source": {"workbook", "spreadsheet_id", "credentials"},
+    "output": {"folder", "drive_folder_id"},
+}
+ENVIRONMENT = {
+    "THIDUA_CAMPAIGN": "campaign",
+    "THIDUA_WORKBOOK": "workbook",
+    "THIDUA_SPREADSHEET_ID": "spreadsheet_id",
+    "THIDUA_CREDENTIALS": "credentials",
+    "THIDUA_OUTPUT_DIR": "output_dir",
+    "THIDUA_DRIVE_FOLDER_ID": "drive_folder_id",
+}
+PATHS = {"campaign", "workbook", "credentials", "output_dir"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    campaign: Path = DEFAULT_CAMPAIGN
+    workbook: Path | None = None
+    spreadsheet_id: str | None = None
+    credentials: Path | None = None
+    output_dir: Path | None = None
+    drive_folder_id: str | None = None
+    config: Path | None = None
+
+    def require_source(self) -> None:
+        if not self.workbook and not self.spreadsheet_id:
+            raise ConfigError("Chưa chỉ định bảng tính: đặt 'workbook' (hoặc 'spreadsheet_id') trong mục [source] "
+                              "của thidua.toml, biến THIDUA_WORKBOOK, hoặc cờ --workbook.")
+
+
+def load_settings(config: Path | None = None, *, environ: Mapping[str, str] | None = None,
+                  **flags: Any) -> Settings:
+    """Defaults, then the config file, then the environment, then flags (None = not given)."""
+    environ = os.environ if environ is None else environ
+    explicit = config or (Path(environ["THIDUA_CONFIG"]) if environ.get("THIDUA_CONFIG") else None)
+    path = explicit or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+    settings = Settings()
+    if path is not None:
+        settings = replace(_from_file(path), config=path)
+    from_env = {field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name)}
+    if environ.get("GOOGLE_APPLICATION_CREDENTIALS") and "credentials" not in from_env and not settings.credentials:
+        from_env["credentials"] = environ["GOOGLE_APPLICATION_CREDENTIALS"]
+    settings = replace(settings, **{k: Path(v) if k in PATHS else v for k, v in from_env.items()})
+    given = {k: v for k, v in flags.items() if v not in (None, "")}
+    unknown = set(given) - set(Settings.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"Tùy chọn không biết: {', '.join(sorted(unknown))}.")
+    return replace(settings, **{k: Path(v) if k in PATHS else v for k, v in given.items()})
+
+
+def _from_file(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Không tìm thấy tệp cấu hình '{path}'; kiểm tra --config hoặc THIDUA_CONFIG.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Không đọc được tệp cấu hình '{path}': {exc}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình '{path}' sai cú pháp TOML: {exc}.") from None
+    for section, keys in KNOWN.items():
+        table = data if not section else data.get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: '{section}' phải là một mục [{section}].")
+        extra = set(table) - keys - (set(KNOWN) - {""} if not section else set())
+        if extra:
+            where = f"[{section}] " if section else ""
+            raise ConfigError(f"{path}: khóa {where}'{sorted(extra)[0]}' không được hỗ trợ; "
+                              f"các khóa hợp lệ: {', '.join(sorted(keys))}.")
+    base = path.resolve().parent
+    source, output = data.get("source", {}), data.get("output", {})
+    values = {
+        "campaign": data.get("campaign"),
+        "workbook": source.get("workbook"),
+        "spreadsheet_id": source.get("spreadsheet_id"),
+        "credentials": source.get("credentials"),
+        "output_dir": output.get("folder"),
+        "drive_folder_id": output.get("drive_folder_id"),
+    }
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{path}: '{key}' phải là một chuỗi.")
+    return Settings(**{k: (base / v if k in PATHS else v) for k, v in values.items() if v})

@@ -1,0 +1,91 @@
+"""The spreadsheet backend: the protocol, and the plain values that cross it.
+
+Two implementations: `workbook.Workbook` (openpyxl, the embedded default) and, later, the
+Google Sheets one. A backend reads everything once (`read` → `Snapshot`) and writes everything
+once (`write(WritePlan)`); all the thinking in between is pure and lives outside this package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class TabData:
+    """One tab's cell values, row 1 first, trailing blanks trimmed (as Sheets returns them)."""
+
+    title: str
+    rows: list[list[Any]]
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # 0-based inclusive (top, left, bottom, right)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    tabs: dict[str, TabData]  # in the spreadsheet's tab order
+
+
+@dataclass(frozen=True)
+class RowFlags:
+    """The job columns of one row. `record_id` lets a backend find the row again if it moved."""
+
+    row: int  # the sheet row as read (1-based)
+    record_id: str
+    values: dict[str, str]  # job column key → text to write ("" clears)
+
+
+@dataclass(frozen=True)
+class TabWrite:
+    title: str
+    job_columns: dict[str, int]  # key → 0-based column
+    new_headers: dict[int, str]  # 0-based column → header, written in row 1
+    rows: tuple[RowFlags, ...]
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    tabs: tuple[TabWrite, ...]
+    summary_title: str
+    summary: list[list[Any]]  # the whole Tổng hợp tab, rewritten
+    log_title: str
+    log_header: list[str]
+    log_row: list[Any]  # appended to Nhật ký
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    header: str
+    width: int
+    choices: tuple[str, ...] = ()  # a dropdown
+    checkbox: bool = False
+    job: bool = False  # written by the job only (shaded, protected where the backend can)
+    status_colours: bool = False
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    title: str
+    columns: tuple[ColumnLayout, ...]
+    rows: tuple[tuple[str, ...], ...] = ()  # initial content under the header (guide text)
+    hidden: bool = False
+    editors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What `thidua setup` makes sure exists, backend-neutral."""
+
+    tabs: tuple[TabLayout, ...]
+    status_fills: dict[str, str] = field(default_factory=dict)  # status text → RGB hex
+
+
+class Spreadsheet(Protocol):
+    name: str
+
+    def read(self) -> Snapshot: ...
+
+    def write(self, plan: WritePlan) -> None: ...
+
+    def setup(self, layout: Layout) -> list[str]:
+        """Create or repair what the layout asks for; return what changed (empty: nothing)."""
+        ...

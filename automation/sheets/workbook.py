@@ -1,0 +1,368 @@
+"""The embedded default: an .xlsx workbook through openpyxl.
+
+Loaded once with formulas kept (never `data_only=True`, which would lose them on save);
+formula values come from a second, read-only pass only when a tab has formulas. Saves are
+atomic (a temporary file beside the workbook, then `os.replace`), and refused while an office
+suite holds the file (`.~lock.<name>#` of LibreOffice, `~$<name>` of Excel) or when the file
+changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from automation.errors import SourceError, SourceLockedError
+from automation.schema import Formula, column_letter
+from automation.sheets import Layout, Snapshot, TabData, TabLayout, WritePlan
+from automation.text import fold
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+JOB_FILL = PatternFill("solid", fgColor="E7E6E6")
+HEADER_FONT = Font(name="Times New Roman", bold=True)
+CHECKBOX_CHOICES = ("Có", "Không")
+
+
+class Workbook:
+    """A campaign spreadsheet kept as an .xlsx file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self._book: openpyxl.Workbook | None = None
+        self._signature: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------ reading
+
+    def read(self) -> Snapshot:
+        book = self._load()
+        cached: dict[str, dict[tuple[int, int], Any]] | None = None
+        tabs: dict[str, TabData] = {}
+        for ws in book.worksheets:
+            rows: list[list[Any]] = []
+            formulas: list[tuple[int, int, str]] = []
+            for r, row in enumerate(ws.iter_rows()):
+                values = []
+                for c, cell in enumerate(row):
+                    value = cell.value
+                    if cell.data_type == "f":
+                        text = value if isinstance(value, str) else getattr(value, "text", "") or ""
+                        formulas.append((r, c, text))
+                        value = None
+                    values.append(value)
+                rows.append(values)
+            if formulas:
+                cached = cached if cached is not None else self._cached_values()
+                for r, c, text in formulas:
+                    value = cached.get(ws.title, {}).get((r, c))
+                    rows[r][c] = Formula(text) if value is None else value
+            tabs[ws.title] = TabData(ws.title, _trim(rows), tuple(
+                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges))
+        return Snapshot(tabs)
+
+    def _load(self) -> openpyxl.Workbook:
+        self._refuse_if_locked()
+        if not self.path.exists():
+            raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
+        try:
+            signature = self._stat()
+            book = openpyxl.load_workbook(self.path)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+            raise SourceError(f"'{self.path}' không phải là tệp Excel (.xlsx) đọc được: {exc}.") from None
+        except OSError as exc:
+            raise SourceError(f"Không đọc được '{self.path}': {exc.strerror or exc}.") from None
+        self._book, self._signature = book, signature
+        return book
+
+    def _cached_values(self) -> dict[str, dict[tuple[int, int], Any]]:
+        """Formula results as the last office suite that saved the file computed them."""
+        book = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+        try:
+            return {ws.title: {(r, c): v for r, row in enumerate(ws.iter_rows(values_only=True))
+                               for c, v in enumerate(row) if v is not None}
+                    for ws in book.worksheets}
+        finally:
+            book.close()
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, plan: WritePlan) -> None:
+        book = self._book or self._load()
+        for tab in plan.tabs:
+            ws = book[tab.title]
+            for position, header in tab.new_headers.items():
+                cell = ws.cell(1, position + 1)
+                if cell.value in (None, ""):
+                    _set_text(cell, header)
+                    _style_header(cell, job=True)
+                    ws.column_dimensions[column_letter(position)].width = 16
+            for flags in tab.rows:
+                for key, value in flags.values.items():
+                    cell = ws.cell(flags.row, tab.job_columns[key] + 1)
+                    if isinstance(cell, MergedCell):
+                        cell = _unmerge_job_cell(ws, cell, set(tab.job_columns.values()))
+                        if cell is None:
+                            continue
+                    if (cell.value or "") != value:
+                        _set_text(cell, value)
+                        if key == "messages":
+                            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        summary = _tab(book, _title_like(book, plan.summary_title))
+        _replace_rows(summary, plan.summary)
+        log = _tab(book, _title_like(book, plan.log_title))
+        if log.max_row == 1 and log.cell(1, 1).value is None:
+            _write_row(log, 1, plan.log_header)
+            for c in range(1, len(plan.log_header) + 1):
+                _style_header(log.cell(1, c), job=True)
+        _write_row(log, log.max_row + 1, plan.log_row)
+        self._save(book)
+
+    def _save(self, book: openpyxl.Workbook) -> None:
+        self._refuse_if_locked()
+        if self._signature is not None and self.path.exists() and self._stat() != self._signature:
+            raise SourceError(f"Tệp '{self.path}' đã được lưu bởi chương trình khác trong lúc đồng bộ; "
+                              "chưa ghi gì, lần chạy sau sẽ cập nhật.")
+        fd, temp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        try:
+            book.save(temp)
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+            if self.path.exists():
+                os.chmod(temp, self.path.stat().st_mode & 0o777)
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        self._signature = self._stat()
+
+    # ------------------------------------------------------------ setup
+
+    def create(self) -> None:
+        """Start an empty workbook file (for setup on a path that does not exist yet)."""
+        book = openpyxl.Workbook()
+        self._book, self._signature = book, None
+        self._save(book)
+
+    def setup(self, layout: Layout) -> list[str]:
+        if not self.path.exists():
+            self.create()
+        book = self._load()
+        changes: list[str] = []
+        for index, tab in enumerate(layout.tabs):  # every tab first: the dropdowns refer to the lists tab
+            if _title_like(book, tab.title) not in book.sheetnames:
+                # The guide and the registry go first, as in the layout; the rest at the end.
+                book.create_sheet(tab.title, index if index < 2 else None)
+                changes.append(f"tạo tab '{tab.title}'")
+        for tab in layout.tabs:
+            changes += _ensure_tab(book, tab, layout)
+        default = book.worksheets[0] if book.worksheets else None
+        if default is not None and default.title == "Sheet" and default.max_row == 1 and default.cell(1, 1).value is None \
+                and all(fold(t.title) != "sheet" for t in layout.tabs):
+            book.remove(default)
+            changes.append("xóa tab trống 'Sheet'")
+        if changes:
+            self._save(book)
+        return changes
+
+    # ------------------------------------------------------------ helpers
+
+    def _stat(self) -> tuple[int, int]:
+        st = self.path.stat()
+        return st.st_mtime_ns, st.st_size
+
+    def _refuse_if_locked(self) -> None:
+        folder, name = self.path.parent, self.path.name
+        for lock in (folder / f".~lock.{name}#", folder / f"~${name}", folder / f"~${name[2:]}"):
+            if lock.exists() and lock.name != "~$":
+                raise SourceLockedError(
+                    f"Tệp '{self.path}' đang được mở trong một chương trình văn phòng (có tệp khóa '{lock.name}'); "
+                    "hãy đóng tệp rồi chạy lại — nếu không ai đang mở, xóa tệp khóa đó.")
+
+
+def _title_like(book: openpyxl.Workbook, title: str) -> str:
+    return next((ws.title for ws in book.worksheets if fold(ws.title) == fold(title)), title)
+
+
+def _tab(book: openpyxl.Workbook, title: str) -> Worksheet:
+    return book[title] if title in book.sheetnames else book.create_sheet(title)
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    """Drop trailing blank cells and rows, as the Sheets API does."""
+    def blank(v: Any) -> bool:
+        return v is None or v == ""
+    out = []
+    for row in rows:
+        end = len(row)
+        while end and blank(row[end - 1]):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _set_text(cell: Any, value: Any) -> None:
+    """Write RAW: text stays text even when it starts with '=' (openpyxl would make it a formula)."""
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _write_row(ws: Worksheet, row: int, values: list[Any]) -> None:
+    for c, value in enumerate(values, start=1):
+        _set_text(ws.cell(row, c), value)
+
+
+def _replace_rows(ws: Worksheet, table: list[list[Any]]) -> None:
+    if ws.max_row > len(table):
+        ws.delete_rows(len(table) + 1, ws.max_row - len(table))
+    width = max((len(r) for r in table), default=0)
+    for r, row in enumerate(table, start=1):
+        for c in range(1, max(width, ws.max_column) + 1):
+            value = row[c - 1] if c - 1 < len(row) else None
+            cell = ws.cell(r, c)
+            if cell.value != value:
+                _set_text(cell, value)
+    for c in range(1, len(table[0]) + 1 if table else 1):
+        cell = ws.cell(1, c)
+        if not cell.font.bold:
+            _style_header(cell, job=True)
+
+
+def _unmerge_job_cell(ws: Worksheet, cell: MergedCell, job_positions: set[int]) -> Any:
+    """A job cell inside a merged range: unmerge it if the range is all job columns, else skip."""
+    for merged in list(ws.merged_cells.ranges):
+        if cell.coordinate in merged:
+            if all(c - 1 in job_positions for c in range(merged.min_col, merged.max_col + 1)):
+                ws.unmerge_cells(str(merged))
+                return ws[cell.coordinate]
+            return None
+    return None
+
+
+def _style_header(cell: Any, *, job: bool) -> None:
+    cell.font = HEADER_FONT
+    cell.fill = JOB_FILL if job else HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list[str]:
+    changes: list[str] = []
+    title = _title_like(book, tab.title)
+    ws = book[title]
+    if tab.hidden and ws.sheet_state != "hidden":
+        ws.sheet_state = "hidden"
+        changes.append(f"ẩn tab '{title}'")
+    if not tab.columns:
+        if tab.rows and ws.max_row == 1 and ws.cell(1, 1).value is None:
+            for r, row in enumerate(tab.rows, start=1):
+                _write_row(ws, r, list(row))
+            ws.column_dimensions["A"].width = 110
+            ws.cell(1, 1).font = Font(name="Times New Roman", bold=True, size=14)
+            changes.append(f"ghi hướng dẫn vào tab '{title}'")
+        return changes
+    headers = {fold(str(c.value)): c.column - 1 for c in ws[1] if c.value not in (None, "")}
+    width = max(headers.values(), default=-1) + 1
+    positions: dict[str, int] = {}
+    for column in tab.columns:
+        key = fold(column.header)
+        if key not in headers:
+            headers[key] = width
+            cell = ws.cell(1, width + 1)
+            _set_text(cell, column.header)
+            changes.append(f"tab '{title}': thêm cột '{column.header}'")
+            width += 1
+        positions[column.header] = headers[key]
+        cell = ws.cell(1, positions[column.header] + 1)
+        if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == (JOB_FILL if column.job else HEADER_FILL).fgColor.rgb[-6:]):
+            _style_header(cell, job=column.job)
+            changes.append(f"tab '{title}': định dạng tiêu đề '{column.header}'")
+        dim = ws.column_dimensions[column_letter(positions[column.header])]
+        if not dim.customWidth:
+            dim.width = column.width
+            changes.append(f"tab '{title}': độ rộng cột '{column.header}'")
+    if ws.freeze_panes != "A2":
+        ws.freeze_panes = "A2"
+        changes.append(f"tab '{title}': cố định dòng tiêu đề")
+    last = max(2000, (ws.max_row // 1000 + 2) * 1000)
+    lists_tab = next(t for t in layout.tabs if t.hidden)
+    for column in tab.columns:
+        letter = column_letter(positions[column.header])
+        area = f"{letter}2:{letter}{last}"
+        if column.choices:
+            changes += _ensure_list(book, lists_tab.title, column)
+            formula = _list_formula(book, lists_tab.title, column)
+            changes += _ensure_validation(ws, title, column.header, area, formula)
+        elif column.checkbox:
+            changes += _ensure_validation(ws, title, column.header, area, '"' + ",".join(CHECKBOX_CHOICES) + '"')
+        if column.status_colours:
+            changes += _ensure_status_colours(ws, title, area, layout.status_fills)
+    return changes
+
+
+def _ensure_list(book: openpyxl.Workbook, lists_title: str, column: Any) -> list[str]:
+    """Dropdown values live in the hidden lists tab: inline lists cannot hold commas (categories do)."""
+    ws = book[_title_like(book, lists_title)]
+    headers = [c.value for c in ws[1]]
+    if column.header in headers:
+        index = headers.index(column.header) + 1
+    else:
+        index = len([h for h in headers if h is not None]) + 1
+        ws.cell(1, index).value = column.header
+    current = [ws.cell(r, index).value for r in range(2, 2 + len(column.choices))]
+    if current == list(column.choices) and ws.cell(2 + len(column.choices), index).value is None:
+        return []
+    for r in range(2, max(ws.max_row, 2 + len(column.choices)) + 1):
+        ws.cell(r, index).value = column.choices[r - 2] if r - 2 < len(column.choices) else None
+    return [f"danh sách chọn '{column.header}'"]
+
+
+def _list_formula(book: openpyxl.Workbook, lists_title: str, column: Any) -> str:
+    ws = book[_title_like(book, lists_title)]
+    index = [c.value for c in ws[1]].index(column.header)
+    letter = column_letter(index)
+    return f"'{ws.title}'!${letter}$2:${letter}${1 + len(column.choices)}"
+
+
+def _ensure_validation(ws: Worksheet, title: str, header: str, area: str, formula: str) -> list[str]:
+    letter = area.split("2:")[0]
+    for dv in ws.data_validations.dataValidation:
+        ranges = [str(r) for r in dv.sqref.ranges]
+        if ranges and all(r.startswith(letter) and r[len(letter)].isdigit() for r in ranges):
+            if dv.formula1 == formula and ranges == [area]:
+                return []
+            dv.formula1, dv.sqref = formula, openpyxl.worksheet.cell_range.MultiCellRange(area)
+            return [f"tab '{title}': sửa danh sách chọn của cột '{header}'"]
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle="Giá trị không hợp lệ", error=f"Chọn một giá trị trong danh sách của cột '{header}'.")
+    dv.add(area)
+    ws.add_data_validation(dv)
+    return [f"tab '{title}': thêm danh sách chọn cho cột '{header}'"]
+
+
+def _ensure_status_colours(ws: Worksheet, title: str, area: str, fills: dict[str, str]) -> list[str]:
+    present = {(str(cf.sqref), tuple(rule.formula or ())) for cf in ws.conditional_formatting for rule in cf.rules}
+    changes = []
+    for status, colour in fills.items():
+        formula = f'"{status}"'
+        if (area, (formula,)) not in present:
+            ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[formula],
+                                                           fill=PatternFill("solid", fgColor=colour, bgColor=colour)))
+            changes.append(f"tab '{title}': tô màu trạng thái '{status}'")
+    return changes

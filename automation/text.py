@@ -1,0 +1,31 @@
+"""Text clean-up shared by every stage: what users type arrives in any Unicode form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 control characters except tab, line feed and carriage return (handled separately):
+# they cannot be stored in .xlsx and break Word documents. Also the invisible format characters
+# that copy-paste from web pages and Word brings along (zero-width spaces, byte-order marks).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """NFC, no control characters, trimmed; single spaces (and single-line unless multiline)."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    if not multiline:
+        return _ANY_SPACE.sub(" ", text).strip()
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def fold(text: str) -> str:
+    """The form two values are compared in: NFC, case-folded, spaces collapsed."""
+    return unicodedata.normalize("NFC", clean(text).casefold())
