@@ -135,7 +135,7 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
     campaign = Campaign(
         code=r.text(head, "code", "campaign"),
         name=r.text(head, "name", "campaign"),
-        short_name=r.text(head, "short_name", "campaign", default=""),
+        short_name=r.text(head, "short_name", "campaign", allow_empty=True, default=""),
         plan_date=r.get(head, "plan_date", dt.date, "campaign"),
         window_start=r.get(head, "window_start", dt.date, "campaign"),
         window_end=window_end,
