@@ -8,6 +8,7 @@ file, the key and what is wrong, so the job never starts on a half-valid configu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +66,12 @@ class Campaign:
     tiers: tuple[Tier, ...]
     source: Path
 
+    @functools.cached_property
+    def _tiers_by_name(self) -> dict[str, Tier]:
+        return {fold(tier.name): tier for tier in self.tiers}
+
     def tier_named(self, name: str) -> Tier | None:
-        wanted = fold(name)
-        return next((tier for tier in self.tiers if fold(tier.name) == wanted), None)
+        return self._tiers_by_name.get(fold(name))
 
 
 class _Reader:

@@ -57,7 +57,7 @@ UNITS = (
     DemoUnit("GD", "VKSND huyện Gò Dầu", "Gò Dầu", DISTRICT, "huyện Gò Dầu", "godau"),
     DemoUnit("TC", "VKSND huyện Tân Châu", "Tân Châu", DISTRICT, "huyện Tân Châu", "tanchau"),
 )
-# Registered, but the unit has not made its tab yet: shows the registry error in Tổng hợp.
+# Registered, but the unit has not made its tab yet: `thidua setup` (run by the demo) creates it.
 UNIT_WITHOUT_TAB = DemoUnit("CT", "VKSND huyện Châu Thành", "Châu Thành", DISTRICT, "huyện Châu Thành", "chauthanh")
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Trương")
@@ -216,6 +216,9 @@ def build_demo(folder: Path) -> Settings:
             ws.cell(ws.max_row, 1).value = f"=ROW()-1-COUNTBLANK($B$2:B{ws.max_row})"  # STT as a formula
             if isinstance(row.get("proposed_on"), dt.datetime):
                 ws.cell(ws.max_row, [c.key for c in columns].index("proposed_on") + 1).number_format = "DD/MM/YYYY"
+    # Units merge cells that repeat; the job reads the value into each row and suggests unmerging.
+    workplace = openpyxl.utils.get_column_letter([c.key for c in columns].index("workplace") + 1)
+    book["Gò Dầu"].merge_cells(f"{workplace}2:{workplace}3")
     draft = book.create_sheet("Nháp")
     draft.append(["Ghi chép tạm của Văn phòng — tab này không có trong danh mục nên được bỏ qua."])
     workbook = folder / WORKBOOK

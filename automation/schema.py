@@ -8,6 +8,7 @@ UNFORMATTED_VALUE and openpyxl both give these). `parse_cell` turns it into a ty
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class Column:
     min_age: int | None = None
     width: int = 15
 
+    def __hash__(self) -> int:  # cheap: cells are parsed (and cached) by column hundreds of thousands of times
+        return hash((self.key, self.type))
+
     def required_for(self, subject_type: str | None, individual: str) -> bool:
         if self.required == "yes":
             return True
@@ -71,12 +75,13 @@ class Schema:
     def system_tabs(self) -> tuple[str, ...]:
         return tuple(self.tabs.values())
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.nomination_columns + self.job_columns}
+
     def column(self, key: str) -> Column:
         """A column of the unit tabs (unit, Office or job column) by key."""
-        for column in self.nomination_columns + self.job_columns:
-            if column.key == key:
-                return column
-        raise KeyError(key)
+        return self._by_key[key]
 
     def with_campaign(self, campaign: Campaign) -> Schema:
         """The schema with `choices_from` lists filled in from the campaign."""
@@ -209,7 +214,11 @@ class Cell:
 
 def is_blank(raw: Any) -> bool:
     """Nothing usable: empty, only spaces, or a formula with no computed value yet."""
-    return raw is None or isinstance(raw, Formula) or (isinstance(raw, str) and not clean(raw))
+    if raw is None or isinstance(raw, Formula):
+        return True
+    if isinstance(raw, str):
+        return not raw.strip() or (not raw.isprintable() and not clean(raw))
+    return False
 
 
 def show(raw: Any) -> str:
@@ -225,10 +234,18 @@ def show(raw: Any) -> str:
 
 
 def parse_cell(column: Column, raw: Any, *, today: dt.date) -> Cell:
+    if column.type == "text":
+        return _parse(column, raw, today)
+    # Everything but free text repeats across thousands of rows (tiers, dates, choices, counts).
+    # The type is part of the key: True == 1 and 1 == 1.0 for a plain cache.
+    return _parse_cached(column, type(raw), raw, today)
+
+
+def _parse(column: Column, raw: Any, today: dt.date) -> Cell:
     if is_blank(raw):
         return Cell(raw)
-    control = isinstance(raw, str) and has_control_characters(raw)
-    if isinstance(raw, str) and clean(raw).upper() in FORMULA_ERRORS:
+    control = isinstance(raw, str) and not raw.isprintable() and has_control_characters(raw)
+    if isinstance(raw, str) and raw.lstrip()[:1] == "#" and clean(raw).upper() in FORMULA_ERRORS:
         return Cell(raw, problem=CellProblem("invalid", f"ô đang báo lỗi công thức {clean(raw)}; {column.hint}"))
     try:
         value = _PARSERS[column.type](column, raw, today)
@@ -236,6 +253,11 @@ def parse_cell(column: Column, raw: Any, *, today: dt.date) -> Cell:
         return Cell(raw, problem=CellProblem("invalid", f"{bad}; {column.hint}" if column.hint else str(bad)),
                     control_characters=control)
     return Cell(raw, value, control_characters=control)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(column: Column, kind: type, raw: Any, today: dt.date) -> Cell:
+    return _parse(column, raw, today)
 
 
 class _Bad(ValueError):
@@ -253,9 +275,9 @@ def _text(column: Column, raw: Any, today: dt.date) -> str:
 
 
 def _choice(column: Column, raw: Any, today: dt.date) -> str:
-    text = _text(column, raw, today)
+    text = fold(_text(column, raw, today))
     for choice in column.choices:
-        if fold(choice) == fold(text):
+        if fold(choice) == text:
             return choice
     listing = "; ".join(column.choices)
     raise _Bad(f"'{show(raw)}' không có trong danh sách ({listing})")

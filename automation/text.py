@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,8 @@ def has_control_characters(text: str) -> bool:
 
 def clean(text: str, *, multiline: bool = False) -> str:
     """NFC, no control characters, trimmed; single spaces (and single-line unless multiline)."""
+    if _already_clean(text):
+        return text
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
     if not multiline:
         return _ANY_SPACE.sub(" ", text).strip()
@@ -26,6 +29,13 @@ def clean(text: str, *, multiline: bool = False) -> str:
     return "\n".join(lines).strip()
 
 
+def _already_clean(text: str) -> bool:
+    """Most cells are: printable (no controls, tabs, line breaks or odd spaces), NFC, single-spaced."""
+    return (text.isprintable() and text[:1] != " " and text[-1:] != " " and "  " not in text
+            and unicodedata.is_normalized("NFC", text))
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The form two values are compared in: NFC, case-folded, spaces collapsed."""
     return unicodedata.normalize("NFC", clean(text).casefold())

@@ -43,6 +43,7 @@ class Workbook:
         self.name = self.path.name
         self._book: openpyxl.Workbook | None = None
         self._signature: tuple[int, int] | None = None
+        self._created = False
 
     # ------------------------------------------------------------ reading
 
@@ -153,7 +154,7 @@ class Workbook:
     def create(self) -> None:
         """Start an empty workbook file (for setup on a path that does not exist yet)."""
         book = openpyxl.Workbook()
-        self._book, self._signature = book, None
+        self._book, self._signature, self._created = book, None, True
         self._save(book)
 
     def setup(self, layout: Layout) -> list[str]:
@@ -168,11 +169,8 @@ class Workbook:
                 changes.append(f"tạo tab '{tab.title}'")
         for tab in layout.tabs:
             changes += _ensure_tab(book, tab, layout)
-        default = book.worksheets[0] if book.worksheets else None
-        if default is not None and default.title == "Sheet" and default.max_row == 1 and default.cell(1, 1).value is None \
-                and all(fold(t.title) != "sheet" for t in layout.tabs):
-            book.remove(default)
-            changes.append("xóa tab trống 'Sheet'")
+        if self._created and "Sheet" in book.sheetnames and all(t.title != "Sheet" for t in layout.tabs):
+            book.remove(book["Sheet"])  # openpyxl's placeholder in a workbook setup just created
         if changes:
             self._save(book)
         return changes

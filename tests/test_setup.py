@@ -1,0 +1,93 @@
+"""`thidua setup` on a workbook: tabs, headers, dropdowns, checkbox, colours; twice changes nothing."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from automation.layout import build_layout
+from automation.nominations import read_intake
+from automation.sheets.workbook import Workbook
+from tests.conftest import TODAY, as_cells, headers, read_workbook, registry, save_workbook, valid_row
+
+
+def setup(path, schema, campaign):
+    sheet = Workbook(path)
+    try:
+        units = read_intake(sheet.read(), schema, today=TODAY).units
+    except Exception:
+        units = ()
+    return Workbook(path).setup(build_layout(schema, campaign, units))
+
+
+def test_setup_on_a_new_file_creates_every_tab(tmp_path, schema, campaign):
+    path = tmp_path / "new.xlsx"
+    changes = setup(path, schema, campaign)
+    assert changes
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Hướng dẫn", "Đơn vị", "Tổng hợp", "Nhật ký", "Danh mục"]
+    assert book["Danh mục"].sheet_state == "hidden"
+    assert [c.value for c in book["Đơn vị"][1]] == ["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa",
+                                                      "Loại đơn vị"]
+    assert "HƯỚNG DẪN" in book["Hướng dẫn"]["A1"].value
+
+
+def test_setup_adds_unit_tabs_headers_dropdowns_checkbox_and_colours(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"), ("TC", "Tân Châu")),
+                                               "Gò Dầu": [headers(schema)[:5], as_cells(schema, valid_row())[:5]]})
+    setup(path, schema, campaign)
+    book = openpyxl.load_workbook(path)
+    ws = book["Tân Châu"]
+    header = [c.value for c in ws[1]]
+    assert header == headers(schema) + ["Mã hồ sơ", "Trạng thái", "Nội dung cần sửa", "Văn bản", "Kiểm tra lúc"]
+    by_column = {str(dv.sqref).split("2:")[0]: dv for dv in ws.data_validations.dataValidation}
+    letter = lambda h: openpyxl.utils.get_column_letter(header.index(h) + 1)  # noqa: E731
+    award = by_column[letter("Hình thức đề nghị")]
+    lists = book["Danh mục"]
+    ref = award.formula1.split("!")[1].replace("$", "")
+    values = [c.value for row in lists[ref] for c in row]
+    assert values == [t.name for t in campaign.tiers]
+    categories = by_column[letter("Nhóm thành tích")]  # the categories contain commas: a range, not inline
+    assert "!" in categories.formula1
+    assert by_column[letter("Thủ trưởng đơn vị xác nhận")].formula1 == '"Có,Không"'
+    rules = [(str(cf.sqref), r.formula[0]) for cf in ws.conditional_formatting for r in cf.rules]
+    status = letter("Trạng thái")
+    assert {f for area, f in rules if area.startswith(status)} == {'"Hợp lệ"', '"Cần bổ sung"', '"Không hợp lệ"'}
+    assert ws.freeze_panes == "A2"
+    # the existing tab got its missing columns after the ones the unit had, and its cells are kept
+    gd = [list(r) for r in book["Gò Dầu"].iter_rows(values_only=True)]
+    assert gd[0][:5] == headers(schema)[:5] and gd[1][:5] == as_cells(schema, valid_row())[:5]
+    assert gd[0][5:] == headers(schema)[5:] + ["Mã hồ sơ", "Trạng thái", "Nội dung cần sửa", "Văn bản",
+                                               "Kiểm tra lúc"]
+
+
+def test_setup_twice_changes_nothing_the_second_time(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"))})
+    assert setup(path, schema, campaign)
+    first = path.read_bytes()
+    assert setup(path, schema, campaign) == []
+    assert path.read_bytes() == first  # not even saved again
+
+
+def test_setup_keeps_what_users_typed_and_their_column_widths(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")),
+                                               "Gò Dầu": [headers(schema), as_cells(schema, valid_row())]})
+    book = openpyxl.load_workbook(path)
+    book["Gò Dầu"].column_dimensions["C"].width = 50
+    book.save(path)
+    before = read_workbook(path)
+    setup(path, schema, campaign)
+    after = read_workbook(path)
+    assert after["Gò Dầu"][1][:len(before["Gò Dầu"][1])] == before["Gò Dầu"][1]
+    assert after["Đơn vị"] == before["Đơn vị"]
+    assert openpyxl.load_workbook(path)["Gò Dầu"].column_dimensions["C"].width == 50
+
+
+def test_setup_repairs_a_deleted_dropdown(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"))})
+    setup(path, schema, campaign)
+    book = openpyxl.load_workbook(path)
+    book["Gò Dầu"].data_validations.dataValidation.pop(0)
+    book.save(path)
+    changes = setup(path, schema, campaign)
+    assert len(changes) == 1 and "danh sách chọn" in changes[0]
+    assert setup(path, schema, campaign) == []
