@@ -291,13 +291,14 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
         if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == (JOB_FILL if column.job else HEADER_FILL).fgColor.rgb[-6:]):
             _style_header(cell, job=column.job)
             changes.append(f"tab '{title}': định dạng tiêu đề '{column.header}'")
-        dim = ws.column_dimensions[column_letter(positions[column.header])]
-        if not dim.customWidth:
-            dim.width = column.width
+        letter = column_letter(positions[column.header])
+        if letter not in ws.column_dimensions:  # no width saved yet; never undo a width someone chose
+            ws.column_dimensions[letter].width = column.width
             changes.append(f"tab '{title}': độ rộng cột '{column.header}'")
     if ws.freeze_panes != "A2":
         ws.freeze_panes = "A2"
         changes.append(f"tab '{title}': cố định dòng tiêu đề")
+    changes += _ensure_printing(ws, title)
     last = max(2000, (ws.max_row // 1000 + 2) * 1000)
     lists_tab = next(t for t in layout.tabs if t.hidden)
     for column in tab.columns:
@@ -312,6 +313,21 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
         if column.status_colours:
             changes += _ensure_status_colours(ws, title, area, layout.status_fills)
     return changes
+
+
+def _ensure_printing(ws: Worksheet, title: str) -> list[str]:
+    """The Office prints the tabs: A4 landscape, one page wide, the header row on every page."""
+    setup = ws.page_setup
+    wanted = (setup.orientation == "landscape", str(setup.paperSize) == ws.PAPERSIZE_A4, ws.print_title_rows in ("1:1", "$1:$1"),
+              bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+              setup.fitToWidth == 1, setup.fitToHeight == 0)
+    if all(wanted):
+        return []
+    setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+    return [f"tab '{title}': trang in A4 ngang, vừa một trang bề ngang"]
 
 
 def _ensure_list(book: openpyxl.Workbook, lists_title: str, column: Any) -> list[str]:
