@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from automation.errors import CampaignError
+from automation.tomlfile import read_toml
 from automation.text import clean, fold
 
 SUBMISSION_KINDS = ("to_trinh", "quyet_dinh")
@@ -123,14 +123,7 @@ class _Reader:
 
 def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
     """Load and check a campaign file. `scopes` are the schema's allowed scope values."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CampaignError(f"Không tìm thấy tệp chiến dịch '{path}'.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignError(f"Không đọc được tệp chiến dịch '{path}': {exc}.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"Tệp chiến dịch '{path}' sai cú pháp TOML: {exc}.") from None
+    data = read_toml(path, "tệp chiến dịch", CampaignError)
 
     r = _Reader(path)
     head = r.get(data, "campaign", dict, "") or {}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import click
 
@@ -53,7 +55,7 @@ def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
         except BrokenPipeError:  # `thidua check | head`: the reader left, nothing to report
             sys.stderr.close()
             sys.exit(EXIT_CANNOT_RUN)
-        except Exception as exc:  # noqa: BLE001 — the CLI is the last line: one line, exit 2
+        except Exception as exc:
             if kwargs.get("verbose"):
                 traceback.print_exc()
             click.echo(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", err=True)
@@ -100,7 +102,8 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
     report = sync(sheet, campaign, schema)
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
-        click.echo(f"\nBảng tính mẫu: {settings.workbook}\nCấu hình:      {settings.config}")
+        workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
+        click.echo(f"\nBảng tính mẫu: {workbook}\nCấu hình:      {settings.config}")
         click.echo(f"Mở bảng tính để xem cột 'Trạng thái' và 'Nội dung cần sửa'; chạy lại: "
                    f"thidua sync --config {settings.config}")
     return 0

@@ -13,7 +13,8 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import openpyxl
 
@@ -61,7 +62,8 @@ UNITS = (
 UNIT_WITHOUT_TAB = DemoUnit("CT", "VKSND huyện Châu Thành", "Châu Thành", DISTRICT, "huyện Châu Thành", "chauthanh")
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Trương")
-MIDDLE = {"Nam": ("Văn", "Hữu", "Minh", "Quốc", "Thanh", "Đức", "Công"), "Nữ": ("Thị", "Ngọc", "Thanh", "Kim", "Thu", "Mỹ")}
+MIDDLE = {"Nam": ("Văn", "Hữu", "Minh", "Quốc", "Thanh", "Đức", "Công"),
+          "Nữ": ("Thị", "Ngọc", "Thanh", "Kim", "Thu", "Mỹ")}
 GIVEN = {"Nam": ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Phong", "Quang", "Sơn", "Tài",
                  "Thắng", "Trung", "Tuấn", "Vinh"),
          "Nữ": ("Anh", "Châu", "Dung", "Hà", "Hạnh", "Hoa", "Lan", "Linh", "Mai", "Nga", "Nhung", "Phương", "Thảo",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """The job's verdict on a row (trạng thái), as the unit reads it in the sheet."""
 
     HOP_LE = "Hợp lệ"  # valid: passes every rule (warnings allowed)

@@ -22,7 +22,8 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
         "1. Mỗi đơn vị nhập vào tab mang tên đơn vị mình; mỗi dòng là một cá nhân hoặc một tập thể được đề nghị.",
         "2. Chọn giá trị trong danh sách thả xuống ở các cột Đối tượng, Giới tính, Hình thức đề nghị, "
         "Nhóm thành tích, Phạm vi ảnh hưởng.",
-        f"3. Tóm tắt thành tích ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng, ít nhất {campaign.min_summary_length} ký tự.",
+        "3. Tóm tắt thành tích ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng, "
+        f"ít nhất {campaign.min_summary_length} ký tự.",
         f"4. Số bộ hồ sơ bản chính theo hình thức: {tiers}.",
         "5. Thủ trưởng đơn vị xác nhận bản tóm tắt rồi chọn 'Có' ở cột Thủ trưởng đơn vị xác nhận.",
         f"6. Ngày đề nghị ghi theo dạng dd/mm/yyyy, từ ngày {campaign.window_start:%d/%m/%Y}.",
@@ -31,7 +32,8 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
         "",
         "Ý nghĩa trạng thái:",
         f"• {Status.HOP_LE.value}: đủ điều kiện; chờ Văn phòng thẩm định.",
-        f"• {Status.CAN_BO_SUNG.value}: hồ sơ còn thiếu (thiếu thông tin, thiếu bộ hồ sơ, chưa xác nhận, tóm tắt quá ngắn).",
+        f"• {Status.CAN_BO_SUNG.value}: hồ sơ còn thiếu "
+        "(thiếu thông tin, thiếu bộ hồ sơ, chưa xác nhận, tóm tắt quá ngắn).",
         f"• {Status.KHONG_HOP_LE.value}: thông tin nhập chưa đúng (sai danh sách, sai ngày, sai phạm vi, trùng người).",
         "Xem cột 'Nội dung cần sửa' để biết cần sửa gì; sửa xong, lần kiểm tra sau sẽ cập nhật trạng thái.",
     ]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from automation.errors import SourceError
 from automation.report import SUMMARY_CODE, SUMMARY_ISSUED
-from automation.schema import Cell, Column, HeaderMap, Schema, column_letter, is_blank, locate_columns, parse_cell
+from automation.schema import Cell, HeaderMap, Schema, column_letter, is_blank, locate_columns, parse_cell
 from automation.sheets import Snapshot, TabData
 from automation.text import clean, fold
 
@@ -131,8 +132,9 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
     tab_names: set[str] = set()
     kinds = {fold(k): k for c in schema.registry_columns if c.key == "kind" for k in c.choices}
     for number, row in enumerate(tab.rows[1:], start=2):
-        get = lambda key: clean(str(_at(row, headers.positions.get(key)) or ""))  # noqa: E731
-        code, name, title = get("code"), get("name"), get("tab")
+        values = {key: clean(str(_at(row, at) or "")) for key, at in headers.positions.items()}
+        get = values.get
+        code, name, title = get("code", ""), get("name", ""), get("tab", "")
         if not (code or name or title):
             continue
         where = f"Tab '{tab.title}', dòng {number}"
@@ -150,8 +152,9 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
             continue
         codes.add(code.upper())
         tab_names.add(fold(title))
-        editors = tuple(e.strip() for e in re.split(r"[,;\s]+", get("editors")) if e.strip())
-        units.append(Unit(code.upper(), name or code, title, editors, kinds.get(fold(get("kind")), get("kind")), number))
+        editors = tuple(e.strip() for e in re.split(r"[,;\s]+", get("editors", "")) if e.strip())
+        kind = get("kind", "")
+        units.append(Unit(code.upper(), name or code, title, editors, kinds.get(fold(kind), kind), number))
     return units
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from automation.campaign import Campaign
 from automation.findings import Finding, Status, messages_of, status_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
 from automation.findings import Finding, Severity
@@ -59,7 +59,8 @@ def required_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
         if cell is not None and cell.blank:
             if isinstance(cell.raw, Formula):
                 yield Finding(Severity.MISSING, column.header, f"ô chứa công thức '{cell.raw.text}' chưa có giá trị "
-                              f"(tệp chưa được tính lại); hãy nhập giá trị trực tiếp — {column.hint}", "required_values")
+                              f"(tệp chưa được tính lại); hãy nhập giá trị trực tiếp — {column.hint}",
+                              "required_values")
             else:
                 yield Finding(Severity.MISSING, column.header, f"chưa nhập; {column.hint}", "required_values")
 
@@ -100,7 +101,8 @@ def date_in_window(n: Nomination, ctx: Context) -> Iterator[Finding]:
         return
     if date < start:
         yield Finding(Severity.INVALID, ctx.header("proposed_on"),
-                      f"ngày {date:%d/%m/%Y} trước ngày bắt đầu phong trào ({start:%d/%m/%Y}); hãy sửa lại ngày đề nghị",
+                      f"ngày {date:%d/%m/%Y} trước ngày bắt đầu phong trào ({start:%d/%m/%Y}); "
+                      "hãy sửa lại ngày đề nghị",
                       "date_in_window")
     elif end and date > end:
         yield Finding(Severity.INVALID, ctx.header("proposed_on"),

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from automation.campaign import Campaign
 from automation.errors import CampaignError
+from automation.tomlfile import read_toml
 from automation.text import clean, fold, has_control_characters
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheet_schema"
@@ -97,10 +97,7 @@ class Schema:
 
 
 def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CampaignError(f"Không đọc được tệp cột '{path}': {exc}.") from None
+    data = read_toml(path, "tệp cột", CampaignError)
     problems: list[str] = []
 
     def columns(group: str) -> tuple[Column, ...]:

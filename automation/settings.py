@@ -16,13 +16,14 @@ never silently falls back to a default.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from automation.errors import ConfigError
 from automation.schema import DEFAULT_CAMPAIGN
+from automation.tomlfile import read_toml
 
 CONFIG_NAME = "thidua.toml"
 KNOWN = {
@@ -78,14 +79,7 @@ def load_settings(config: Path | None = None, *, environ: Mapping[str, str] | No
 
 
 def _from_file(path: Path) -> Settings:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"Không tìm thấy tệp cấu hình '{path}'; kiểm tra --config hoặc THIDUA_CONFIG.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Không đọc được tệp cấu hình '{path}': {exc}.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Tệp cấu hình '{path}' sai cú pháp TOML: {exc}.") from None
+    data = read_toml(path, "tệp cấu hình", ConfigError)
     for section, keys in KNOWN.items():
         table = data if not section else data.get(section, {})
         if not isinstance(table, dict):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from automation import rules
 from automation.campaign import Campaign

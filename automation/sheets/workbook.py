@@ -288,7 +288,8 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
             width += 1
         positions[column.header] = headers[key]
         cell = ws.cell(1, positions[column.header] + 1)
-        if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == (JOB_FILL if column.job else HEADER_FILL).fgColor.rgb[-6:]):
+        fill = JOB_FILL if column.job else HEADER_FILL
+        if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == fill.fgColor.rgb[-6:]):
             _style_header(cell, job=column.job)
             changes.append(f"tab '{title}': định dạng tiêu đề '{column.header}'")
         letter = column_letter(positions[column.header])
@@ -318,7 +319,8 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
 def _ensure_printing(ws: Worksheet, title: str) -> list[str]:
     """The Office prints the tabs: A4 landscape, one page wide, the header row on every page."""
     setup = ws.page_setup
-    wanted = (setup.orientation == "landscape", str(setup.paperSize) == ws.PAPERSIZE_A4, ws.print_title_rows in ("1:1", "$1:$1"),
+    wanted = (setup.orientation == "landscape", str(setup.paperSize) == ws.PAPERSIZE_A4,
+              ws.print_title_rows in ("1:1", "$1:$1"),
               bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
               setup.fitToWidth == 1, setup.fitToHeight == 0)
     if all(wanted):
@@ -364,7 +366,8 @@ def _ensure_validation(ws: Worksheet, title: str, header: str, area: str, formul
             dv.formula1, dv.sqref = formula, openpyxl.worksheet.cell_range.MultiCellRange(area)
             return [f"tab '{title}': sửa danh sách chọn của cột '{header}'"]
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                        errorTitle="Giá trị không hợp lệ", error=f"Chọn một giá trị trong danh sách của cột '{header}'.")
+                        errorTitle="Giá trị không hợp lệ",
+                        error=f"Chọn một giá trị trong danh sách của cột '{header}'.")
     dv.add(area)
     ws.add_data_validation(dv)
     return [f"tab '{title}': thêm danh sách chọn cho cột '{header}'"]
