@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench templates previews clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thidua needs Python 3.11 or newer")'
@@ -25,6 +25,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## validation throughput, against the straightforward approach
 	$(BIN)/python bench/run.py
+
+templates: $(STAMP)  ## rebuild the default Word templates in templates/
+	$(BIN)/python templates/build_templates.py
+
+previews: $(STAMP)  ## page images of each template in docs/ (needs LibreOffice)
+	$(BIN)/python templates/preview.py
 
 clean:
 	rm -rf $(VENV) demo bench/results/*.tmp

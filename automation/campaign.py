@@ -18,6 +18,7 @@ from automation.tomlfile import read_toml
 from automation.text import clean, fold
 
 SUBMISSION_KINDS = ("to_trinh", "quyet_dinh")
+DOSSIER_NOTE = "Hồ sơ đề nghị khen thưởng gồm: Tờ trình kèm danh sách; Bản tóm tắt thành tích của từng tập thể, cá nhân"
 SEVERITIES = ("error", "warning")
 
 
@@ -35,6 +36,8 @@ class Tier:
     scopes: tuple[str, ...]  # scopes of influence the standard requires; empty = any
     scope_severity: str  # "error" or "warning" when the scope is lower
     material_contribution_instead: bool = False
+    proposal: str = ""  # what the Tờ trình asks: "… kính đề nghị <addressed_to> <proposal> cho …"
+    document_name: str = ""  # file name of the tier's Tờ trình / Quyết định, if not the default
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Organisation:
     office: str
     legal_bases: tuple[str, ...]
     recipients: tuple[str, ...]
+    office_head: str = ""
+    office_head_title: str = ""
+    decision_recipients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Campaign:
     window_end: dt.date | None
     min_summary_length: int
     office_approval_required: bool
+    dossier_note: str
     organisation: Organisation
     categories: tuple[str, ...]
     tiers: tuple[Tier, ...]
@@ -138,6 +145,7 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
         window_end=window_end,
         min_summary_length=r.get(head, "min_summary_length", int, "campaign") or 0,
         office_approval_required=r.get(head, "office_approval_required", bool, "campaign", default=True),
+        dossier_note=r.text(head, "dossier_note", "campaign", default=DOSSIER_NOTE),
         organisation=Organisation(
             parent_agency=r.text(org, "parent_agency", "organisation"),
             agency=r.text(org, "agency", "organisation"),
@@ -149,6 +157,10 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
             office=r.text(org, "office", "organisation"),
             legal_bases=r.texts(org, "legal_bases", "organisation", allow_empty=True),
             recipients=r.texts(org, "recipients", "organisation"),
+            office_head=r.text(org, "office_head", "organisation", allow_empty=True, default=""),
+            office_head_title=r.text(org, "office_head_title", "organisation", allow_empty=True, default=""),
+            decision_recipients=r.texts(org, "decision_recipients", "organisation", allow_empty=True)
+            if "decision_recipients" in org else (),
         ),
         categories=r.texts(data, "categories", ""),
         tiers=_read_tiers(r, data, scopes),
@@ -203,6 +215,8 @@ def _read_tiers(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...]) -> tu
             scopes=tuple(tier_scopes),
             scope_severity=severity,
             material_contribution_instead=r.get(table, "material_contribution_instead", bool, where, default=False),
+            proposal=r.text(table, "proposal", where, allow_empty=True, default=""),
+            document_name=r.text(table, "document_name", where, allow_empty=True, default=""),
         ))
     for attr in ("key", "name", "folder"):
         values = [fold(getattr(t, attr)) for t in tiers]

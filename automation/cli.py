@@ -14,7 +14,7 @@ from collections.abc import Callable
 import click
 
 from automation import __version__
-from automation.connect import load_rules, open_spreadsheet
+from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.errors import ThiduaError
 from automation.findings import Status
 from automation.layout import build_layout
@@ -99,7 +99,7 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
     sheet = open_spreadsheet(settings)
     intake = read_intake(sheet.read(), schema, today=_today())
     sheet.setup(build_layout(schema, campaign, intake.units))
-    report = sync(sheet, campaign, schema)
+    report = sync(sheet, campaign, schema, store=open_store(settings), renderer=open_renderer(settings))
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
@@ -176,7 +176,7 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
 @common_options
 @handle_errors
 def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
-    """Một lần đồng bộ: kiểm tra, ghi trạng thái cạnh từng dòng, cập nhật Tổng hợp và Nhật ký.
+    """Một lần đồng bộ: kiểm tra, ghi trạng thái cạnh từng dòng, lập văn bản, cập nhật Tổng hợp và Nhật ký.
 
     Mã thoát: 0 đã chạy (dù các dòng hợp lệ hay không), 2 không chạy được.
 
@@ -185,7 +185,8 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
     """
     settings = _settings(config, **flags)
     campaign, schema = load_rules(settings)
-    report = sync(open_spreadsheet(settings), campaign, schema)
+    report = sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings),
+                  renderer=open_renderer(settings))
     _print_report(report, as_json=as_json, quiet=quiet)
     return 0
 
@@ -195,6 +196,10 @@ def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         click.echo(console_table(report))
+        d = report.documents
+        if d.created or d.updated or d.unchanged or d.withdrawn:
+            click.echo(f"Văn bản: {d.created} tạo mới, {d.updated} cập nhật, {d.unchanged} giữ nguyên, "
+                       f"{d.withdrawn} chuyển vào Lưu trữ.")
         if report.ignored_tabs:
             click.echo(f"Bỏ qua các tab không có trong danh mục: {', '.join(report.ignored_tabs)}")
 

@@ -6,8 +6,9 @@
     spreadsheet_id = "1AbC…"          # a Google spreadsheet
     credentials = "service-account.json"
     [output]
-    folder = "Hồ sơ"                  # a local folder, or:
+    folder = "Hồ sơ"                  # a local folder (default: "Hồ sơ" beside the workbook), or:
     drive_folder_id = "0AbC…"         # a Drive folder
+    templates = "Mẫu văn bản"         # optional: the Office's own .docx templates, by file name
 
 Relative paths in the file are relative to the file. Unknown keys are refused, so a typo
 never silently falls back to a default.
@@ -29,7 +30,7 @@ CONFIG_NAME = "thidua.toml"
 KNOWN = {
     "": {"campaign", "source", "output"},
     "source": {"workbook", "spreadsheet_id", "credentials"},
-    "output": {"folder", "drive_folder_id"},
+    "output": {"folder", "drive_folder_id", "templates"},
 }
 ENVIRONMENT = {
     "THIDUA_CAMPAIGN": "campaign",
@@ -38,8 +39,9 @@ ENVIRONMENT = {
     "THIDUA_CREDENTIALS": "credentials",
     "THIDUA_OUTPUT_DIR": "output_dir",
     "THIDUA_DRIVE_FOLDER_ID": "drive_folder_id",
+    "THIDUA_TEMPLATES": "templates_dir",
 }
-PATHS = {"campaign", "workbook", "credentials", "output_dir"}
+PATHS = {"campaign", "workbook", "credentials", "output_dir", "templates_dir"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Settings:
     credentials: Path | None = None
     output_dir: Path | None = None
     drive_folder_id: str | None = None
+    templates_dir: Path | None = None
     config: Path | None = None
 
     def require_source(self) -> None:
@@ -98,6 +101,7 @@ def _from_file(path: Path) -> Settings:
         "credentials": source.get("credentials"),
         "output_dir": output.get("folder"),
         "drive_folder_id": output.get("drive_folder_id"),
+        "templates_dir": output.get("templates"),
     }
     for key, value in values.items():
         if value is not None and not isinstance(value, str):

@@ -1,8 +1,10 @@
-"""The whole job, one pass: read once, check, plan, write once.
+"""The whole job, one pass: read once, check, render what changed, write once.
 
     spreadsheet ──read──▶ snapshot ──schema──▶ nominations ──rules──▶ verdicts
                                                                          │
-    spreadsheet ◀──write (ids, flags, Tổng hợp, Nhật ký)── plan ◀────────┘
+                         templates ──render only what changed──▶ documents ──▶ store (links)
+                                                                         │
+    spreadsheet ◀──write (ids, flags, links, Tổng hợp, Nhật ký)── plan ◀─┘
 
 `check` stops after the verdicts and writes nothing; `sync` goes all the way. The CLI and the
 scheduler call these same functions.
@@ -18,11 +20,14 @@ from collections.abc import Mapping
 from automation import rules
 from automation.campaign import Campaign
 from automation.clock import now_local
+from automation.documents import TEMPLATES, plan_documents
 from automation.nominations import Intake, read_intake
 from automation.plan import Verdict, assign_ids, plan_tabs
+from automation.render import Renderer
 from automation.report import LOG_HEADER, SyncReport, count_units, log_row, summary_table
 from automation.schema import Schema
 from automation.sheets import Spreadsheet, WritePlan
+from automation.store import DocumentStore, publish
 
 
 @dataclass(frozen=True)
@@ -53,14 +58,21 @@ def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.
     return Evaluation(intake, verdicts, issued, report)
 
 
-def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None) -> SyncReport:
-    """One full sync: judge every row, then write ids, flags, Tổng hợp and the Nhật ký row at once."""
+def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: DocumentStore | None = None,
+         renderer: Renderer | None = None, now: dt.datetime | None = None) -> SyncReport:
+    """One full sync: judge every row, bring the documents up to date (when there is a store),
+    then write ids, flags, links, Tổng hợp and the Nhật ký row at once."""
     now = now or now_local()
     started = time.perf_counter()
     evaluation = evaluate(sheet, campaign, schema, now=now)
     report = evaluation.report
-    documents: dict[str, str] = {}  # record id → link to its summary document (Word submissions)
-    tabs = plan_tabs(evaluation.intake, evaluation.verdicts, documents, now)
+    links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
+    if store is not None:
+        renderer = renderer or Renderer()
+        specs = plan_documents(evaluation.verdicts.values(), campaign, now.date(),
+                               renderer.digests(TEMPLATES.values()), individual=schema.individual)
+        report.documents, links = publish(specs, store, renderer)
+    tabs = plan_tabs(evaluation.intake, evaluation.verdicts, links, now)
     report.seconds = time.perf_counter() - started
     sheet.write(WritePlan(
         tabs=tabs,

@@ -120,6 +120,9 @@ class Workbook:
                         _set_text(cell, value)
                         if key == "messages":
                             cell.alignment = Alignment(wrap_text=True, vertical="top")
+                        elif key == "document":  # a relative link: opens the summary beside the workbook
+                            cell.hyperlink = value or None
+                            cell.style = "Hyperlink" if value else "Normal"
         summary = _tab(book, _title_like(book, plan.summary_title))
         _replace_rows(summary, plan.summary)
         log = _tab(book, _title_like(book, plan.log_title))
