@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 import traceback
@@ -20,7 +21,8 @@ from automation.findings import Status
 from automation.layout import build_layout
 from automation.nominations import read_intake
 from automation.report import SyncReport, console_table
-from automation.settings import Settings, load_settings
+from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
+from automation.settings import Settings, load_settings, state_file
 from automation.sync import evaluate, sync
 
 EXIT_NOT_VALID = 1
@@ -174,8 +176,11 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
 
 @main.command(name="sync")
 @common_options
+@click.option("--wait", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Số giây chờ nếu một lần đồng bộ khác đang chạy.")
 @handle_errors
-def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait: float,
+                 **flags: Any) -> int:
     """Một lần đồng bộ: kiểm tra, ghi trạng thái cạnh từng dòng, lập văn bản, cập nhật Tổng hợp và Nhật ký.
 
     Mã thoát: 0 đã chạy (dù các dòng hợp lệ hay không), 2 không chạy được.
@@ -184,11 +189,141 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
     Ví dụ:  thidua sync --config thidua.toml
     """
     settings = _settings(config, **flags)
-    campaign, schema = load_rules(settings)
-    report = sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings),
-                  renderer=open_renderer(settings))
+    with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
+        report = sync_once(settings)
     _print_report(report, as_json=as_json, quiet=quiet)
     return 0
+
+
+def sync_once(settings: Settings) -> SyncReport:
+    """One sync with everything read afresh: edits to the config or campaign apply at the next run."""
+    campaign, schema = load_rules(settings)
+    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings),
+                renderer=open_renderer(settings))
+
+
+@main.command()
+@common_options
+@click.option("--every", "every_text", metavar="KHOẢNG", help="Chạy định kỳ: 30s, 15m, 1h.")
+@click.option("--at", "at_text", metavar="HH:MM", help="Chạy hằng ngày vào giờ này (giờ của máy).")
+@click.option("--log-file", type=click.Path(path_type=Path), help="Ghi nhật ký chạy vào tệp này.")
+@handle_errors
+def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_text: str | None,
+        at_text: str | None, log_file: Path | None, **flags: Any) -> int:
+    """Chạy đồng bộ định kỳ cho đến khi bị dừng (SIGTERM / Ctrl+C): lần đầu chạy ngay.
+
+    Mỗi lần chạy độc lập: lỗi được ghi lại và lần sau vẫn chạy đúng lịch. Tình trạng xem bằng
+    'thidua status'.
+
+    \b
+    Ví dụ:  thidua run --every 15m --config thidua.toml
+            thidua run --at 07:30 --log-file thidua.log
+    """
+    if bool(every_text) == bool(at_text):
+        raise click.UsageError("Chọn đúng một trong --every (ví dụ 15m) hoặc --at (ví dụ 07:30).")
+    try:
+        every = parse_every(every_text) if every_text else None
+        at = parse_at(at_text) if at_text else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    settings = _settings(config, **flags)
+    settings.require_source()
+    _configure_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    sync_lock = CampaignLock(state_file(settings, "lock"))
+
+    def job() -> SyncReport:
+        with sync_lock.acquire(wait=300):  # a manual `thidua sync` may be running: let it finish
+            return sync_once(settings)
+
+    with CampaignLock(state_file(settings, "run.lock"), busy="Đã có 'thidua run' đang chạy cho chiến dịch này"
+                      ).acquire(wait=0):
+        runner = Runner(job, every=every, at=at, health_path=state_file(settings, "health.json"))
+        runner.install_signal_handlers()
+        return runner.loop()
+
+
+@main.command()
+@common_options
+@handle_errors
+def status(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+    """Tình trạng của 'thidua run': lần chạy gần nhất, lần thành công, lỗi, các con số.
+
+    Mã thoát: 0 đang chạy và lần gần nhất thành công, 1 cần xem lại, 2 chưa có thông tin.
+
+    \b
+    Ví dụ:  thidua status --config thidua.toml
+    """
+    settings = _settings(config, **flags)
+    path = state_file(settings, "health.json")
+    try:
+        health = Health.read(path)
+    except FileNotFoundError:
+        raise ThiduaError(f"Chưa có tệp tình trạng '{path}': 'thidua run' chưa chạy với cấu hình này.") from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise ThiduaError(f"Không đọc được tệp tình trạng '{path}': {exc}.") from None
+    alive = health.stopped_at is None and _process_alive(health.pid)
+    healthy = alive and health.last_success is not None and health.consecutive_failures == 0
+    if as_json:
+        click.echo(json.dumps({**health.__dict__, "alive": alive, "healthy": healthy}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(_describe_health(health, alive))
+    return 0 if healthy else EXIT_NOT_VALID
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid > 0
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "chưa có"
+    from datetime import datetime
+    return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _describe_health(health: Health, alive: bool) -> str:
+    state = "đang chạy" if alive else (f"đã dừng lúc {_when(health.stopped_at)}" if health.stopped_at
+                                       else "không còn chạy (tiến trình đã mất)")
+    lines = [
+        f"Tiến trình:            {health.pid} — {state}",
+        f"Lịch chạy:             {health.schedule}",
+        f"Lần chạy gần nhất:     {_when(health.last_start)}"
+        + (f" ({health.last_seconds:.1f} giây)".replace(".", ",") if health.last_seconds is not None else ""),
+        f"Lần thành công gần nhất: {_when(health.last_success)}",
+        f"Lần chạy tới:          {_when(health.next_run) if alive else '—'}",
+        f"Số lần chạy:           {health.runs} (lỗi {health.failures})",
+    ]
+    if health.last_error:
+        lines.append(f"Lỗi gần nhất:          {_when(health.last_error_at)} — {health.last_error}")
+    if health.consecutive_failures:
+        lines.append(f"CẢNH BÁO: {health.consecutive_failures} lần chạy gần nhất đều lỗi.")
+    counts = health.counts
+    if counts:
+        statuses = ", ".join(f"{k} {v}" for k, v in counts.get("statuses", {}).items())
+        d = counts.get("documents", {})
+        lines.append(f"Số dòng:               {counts.get('rows', 0)} — {statuses}")
+        lines.append(f"Văn bản:               {d.get('created', 0)} tạo mới, {d.get('updated', 0)} cập nhật, "
+                     f"{d.get('unchanged', 0)} giữ nguyên, {d.get('withdrawn', 0)} chuyển vào Lưu trữ")
+    return "\n".join(lines)
+
+
+def _configure_logging(*, verbose: bool, quiet: bool, log_file: Path | None) -> None:
+    logger = logging.getLogger("thidua")
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    logger.handlers.clear()
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
 
 
 def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:

@@ -107,3 +107,10 @@ def _from_file(path: Path) -> Settings:
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{path}: '{key}' phải là một chuỗi.")
     return Settings(**{k: (base / v if k in PATHS else v) for k, v in values.items() if v})
+
+
+def state_file(settings: Settings, kind: str) -> Path:
+    """A file the job keeps beside the spreadsheet: `.thidua-<name>.<kind>` (lock, health)."""
+    if settings.workbook:
+        return settings.workbook.resolve().parent / f".thidua-{settings.workbook.name}.{kind}"
+    return Path.cwd() / f".thidua-{settings.spreadsheet_id or 'thidua'}.{kind}"
