@@ -36,6 +36,9 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--workbook", type=click.Path(path_type=Path), help="Tệp bảng tính .xlsx."),
         click.option("--campaign", type=click.Path(path_type=Path), help="Tệp chiến dịch (.toml)."),
         click.option("--output", "output_dir", type=click.Path(path_type=Path), help="Thư mục văn bản đầu ra."),
+        click.option("--spreadsheet", "spreadsheet_id", help="Mã bảng tính Google (thay cho --workbook)."),
+        click.option("--drive-folder", "drive_folder_id", help="Mã thư mục Google Drive (thay cho --output)."),
+        click.option("--credentials", type=click.Path(path_type=Path), help="Tệp khóa Google (service account)."),
         click.option("--quiet", "-q", is_flag=True, help="Không in gì khi thành công."),
         click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho script)."),
         click.option("--verbose", "-v", is_flag=True, help="In chi tiết lỗi (traceback)."),
@@ -101,7 +104,7 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
     sheet = open_spreadsheet(settings)
     intake = read_intake(sheet.read(), schema, today=_today())
     sheet.setup(build_layout(schema, campaign, intake.units))
-    report = sync(sheet, campaign, schema, store=open_store(settings), renderer=open_renderer(settings))
+    report = sync(sheet, campaign, schema, store=open_store(settings, campaign), renderer=open_renderer(settings))
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
@@ -198,7 +201,7 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
 def sync_once(settings: Settings) -> SyncReport:
     """One sync with everything read afresh: edits to the config or campaign apply at the next run."""
     campaign, schema = load_rules(settings)
-    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings),
+    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
                 renderer=open_renderer(settings))
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
+
+import gspread
 
 from automation.campaign import Campaign, load_campaign
-from automation.errors import ConfigError
+from automation.google_api import RetryingHTTPClient, account_of, google_session, load_credentials
 from automation.render import Renderer
 from automation.schema import Schema, load_schema
 from automation.settings import Settings
 from automation.sheets import Spreadsheet
+from automation.sheets.google import GoogleSheet
 from automation.sheets.workbook import Workbook
 from automation.store import DocumentStore
+from automation.store.drive import DriveStore
 from automation.store.folder import FolderStore
 
 DEFAULT_OUTPUT = "Hồ sơ"
@@ -27,20 +33,28 @@ def load_rules(settings: Settings) -> tuple[Campaign, Schema]:
 def open_spreadsheet(settings: Settings) -> Spreadsheet:
     settings.require_source()
     if settings.spreadsheet_id and not settings.workbook:
-        raise ConfigError("Phiên bản này chưa kết nối được Google Sheets; dùng 'workbook' (tệp .xlsx) "
-                          "trong mục [source] của thidua.toml.")
+        credentials, session = _google(settings.credentials, settings.google_api_root)
+        client = gspread.Client(None, session=session, http_client=RetryingHTTPClient)
+        return GoogleSheet(client, settings.spreadsheet_id, credentials)
     assert settings.workbook is not None
     return Workbook(settings.workbook)
 
 
-def open_store(settings: Settings) -> DocumentStore:
-    """The output folder (default: "Hồ sơ" beside the workbook); links are relative to the workbook."""
+def open_store(settings: Settings, campaign: Campaign) -> DocumentStore:
+    """The Drive folder, or the output folder (default: "Hồ sơ" beside the workbook)."""
     if settings.drive_folder_id and not settings.output_dir:
-        raise ConfigError("Phiên bản này chưa kết nối được Google Drive; dùng 'folder' (thư mục) "
-                          "trong mục [output] của thidua.toml.")
+        credentials, session = _google(settings.credentials, settings.google_api_root)
+        return DriveStore(session, settings.drive_folder_id, campaign.code, account=account_of(credentials))
     base = settings.workbook.resolve().parent if settings.workbook else Path.cwd()
     return FolderStore(settings.output_dir or base / DEFAULT_OUTPUT, link_base=base)
 
 
 def open_renderer(settings: Settings) -> Renderer:
     return Renderer([settings.templates_dir] if settings.templates_dir else [])
+
+
+@functools.lru_cache(maxsize=4)
+def _google(credentials_path: Path | None, api_root: str | None) -> tuple[Any, Any]:
+    """One set of credentials and one session per run (and across the scheduled runs)."""
+    credentials = load_credentials(credentials_path)
+    return credentials, google_session(credentials, api_root)

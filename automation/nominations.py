@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from automation.errors import SourceError
 from automation.report import SUMMARY_CODE, SUMMARY_ISSUED
 from automation.schema import Cell, HeaderMap, Schema, column_letter, is_blank, locate_columns, parse_cell
-from automation.sheets import Snapshot, TabData
+from automation.sheets import Snapshot, TabData, row_fingerprint
 from automation.text import clean, fold
 
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
@@ -45,6 +45,7 @@ class Nomination:
     cells: Mapping[str, Cell]  # by column key; only columns the tab has
     job: Mapping[str, str]  # the job columns as they were read
     merged: tuple[str, ...] = ()  # column keys whose value came from a merged range
+    fingerprint: str = ""  # the unit's cells as read (sheets.row_fingerprint)
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
@@ -66,6 +67,7 @@ class UnitTab:
     new_headers: dict[int, str]  # position → header text, for job columns the tab lacks
     nominations: tuple[Nomination, ...]
     stale_rows: tuple[tuple[int, Mapping[str, str]], ...]  # empty rows still carrying job flags
+    unit_positions: tuple[int, ...] = ()  # 0-based columns of the unit's cells
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
             next_free += 1
 
     unit_keys = [c.key for c in schema.unit_columns if c.key in headers.positions]
+    unit_positions = tuple(sorted(headers.positions[k] for k in unit_keys))
     merged = _merged_sources(data, {headers.positions[k] for k in unit_keys})
     nominations: list[Nomination] = []
     stale: list[tuple[int, Mapping[str, str]]] = []
@@ -209,8 +212,10 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                 raw = merged[(index, position)]
                 merged_keys.append(column.key)
             cells[column.key] = parse_cell(column, raw, today=today)
-        nominations.append(Nomination(unit, data.title, index + 1, cells, job, tuple(merged_keys)))
-    return UnitTab(unit, data.title, headers, job_columns, new_headers, tuple(nominations), tuple(stale))
+        nominations.append(Nomination(unit, data.title, index + 1, cells, job, tuple(merged_keys),
+                                      row_fingerprint(row, unit_positions)))
+    return UnitTab(unit, data.title, headers, job_columns, new_headers, tuple(nominations), tuple(stale),
+                   unit_positions)
 
 
 def _merged_sources(data: TabData, positions: set[int]) -> dict[tuple[int, int], Any]:

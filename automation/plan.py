@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from automation.campaign import Campaign
 from automation.findings import Finding, Status, messages_of, status_of
 from automation.nominations import RECORD_ID, Intake, Nomination
-from automation.sheets import RowFlags, TabWrite
+from automation.sheets import RowFlags, TabWrite, row_fingerprint
 
 TIMESTAMP = "%d/%m/%Y %H:%M"
 APPROVED = "Đồng ý"
@@ -85,9 +85,12 @@ def plan_tabs(intake: Intake, verdicts: Mapping[tuple[str, int], Verdict], docum
                 "messages": verdict.messages,
                 "document": documents.get(verdict.record_id, ""),
                 "checked_at": stamp,
-            }))
+            }, n.fingerprint, had_id=n.job.get("record_id", "").upper() == verdict.record_id))
+        empty = row_fingerprint([], tab.unit_positions)
         for row, job in tab.stale_rows:
             rows.append(RowFlags(row, job.get("record_id", ""),
-                                 {key: "" for key in tab.job_columns if key != "record_id"}))
-        writes.append(TabWrite(tab.title, dict(tab.job_columns), dict(tab.new_headers), tuple(rows)))
+                                 {key: "" for key in tab.job_columns if key != "record_id"}, empty,
+                                 had_id=bool(job.get("record_id"))))
+        writes.append(TabWrite(tab.title, dict(tab.job_columns), dict(tab.new_headers), tuple(rows),
+                               tab.unit_positions))
     return tuple(writes)

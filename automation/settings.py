@@ -4,7 +4,7 @@
     [source]
     workbook = "thidua.xlsx"          # the embedded default, or:
     spreadsheet_id = "1AbC…"          # a Google spreadsheet
-    credentials = "service-account.json"
+    credentials = "service-account.json"   # or GOOGLE_APPLICATION_CREDENTIALS, or Application Default Credentials
     [output]
     folder = "Hồ sơ"                  # a local folder (default: "Hồ sơ" beside the workbook), or:
     drive_folder_id = "0AbC…"         # a Drive folder
@@ -29,7 +29,7 @@ from automation.tomlfile import read_toml
 CONFIG_NAME = "thidua.toml"
 KNOWN = {
     "": {"campaign", "source", "output"},
-    "source": {"workbook", "spreadsheet_id", "credentials"},
+    "source": {"workbook", "spreadsheet_id", "credentials", "google_api_root"},
     "output": {"folder", "drive_folder_id", "templates"},
 }
 ENVIRONMENT = {
@@ -40,6 +40,7 @@ ENVIRONMENT = {
     "THIDUA_OUTPUT_DIR": "output_dir",
     "THIDUA_DRIVE_FOLDER_ID": "drive_folder_id",
     "THIDUA_TEMPLATES": "templates_dir",
+    "THIDUA_GOOGLE_API_ROOT": "google_api_root",
 }
 PATHS = {"campaign", "workbook", "credentials", "output_dir", "templates_dir"}
 
@@ -53,6 +54,7 @@ class Settings:
     output_dir: Path | None = None
     drive_folder_id: str | None = None
     templates_dir: Path | None = None
+    google_api_root: str | None = None  # another root for Google's paths (an emulator, a proxy, the tests' fake)
     config: Path | None = None
 
     def require_source(self) -> None:
@@ -99,6 +101,7 @@ def _from_file(path: Path) -> Settings:
         "workbook": source.get("workbook"),
         "spreadsheet_id": source.get("spreadsheet_id"),
         "credentials": source.get("credentials"),
+        "google_api_root": source.get("google_api_root"),
         "output_dir": output.get("folder"),
         "drive_folder_id": output.get("drive_folder_id"),
         "templates_dir": output.get("templates"),

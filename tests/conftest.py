@@ -14,6 +14,8 @@ from automation.nominations import Nomination, Unit
 from automation.schema import DEFAULT_CAMPAIGN, Schema, load_schema, parse_cell
 from automation.sheets import Snapshot, TabData, WritePlan
 
+pytest_plugins = ["tests.fake_google.fixtures"]
+
 TODAY = dt.date(2021, 12, 20)
 NOW = dt.datetime(2021, 12, 20, 9, 30)
 DATA = Path(__file__).parent / "data"

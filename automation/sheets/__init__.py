@@ -7,8 +7,17 @@ once (`write(WritePlan)`); all the thinking in between is pure and lives outside
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+
+def row_fingerprint(row: Sequence[Any], positions: Sequence[int]) -> str:
+    """What a unit typed in a row, as one short string: finds the row again if rows moved."""
+    cells = [row[p] if p < len(row) else None for p in positions]
+    text = "\x1f".join("" if v is None else f"{type(v).__name__}:{v}" for v in cells)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class RowFlags:
     row: int  # the sheet row as read (1-based)
     record_id: str
     values: dict[str, str]  # job column key → text to write ("" clears)
+    fingerprint: str = ""  # the unit's cells when read; a row whose cells changed since is left for the next run
+    had_id: bool = False  # the id was in the sheet when read (else it is new, and the row is found by content)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class TabWrite:
     job_columns: dict[str, int]  # key → 0-based column
     new_headers: dict[int, str]  # 0-based column → header, written in row 1
     rows: tuple[RowFlags, ...]
+    unit_columns: tuple[int, ...] = ()  # 0-based columns of the unit's cells (for fingerprints)
 
 
 @dataclass(frozen=True)
