@@ -76,3 +76,115 @@ def test_the_cli_reaches_google_through_the_api_root_switch(demo_on_google, fake
     assert result.exit_code == 0, result.output
     assert "Văn bản: 67 tạo mới" in result.output
     assert fake.count("auth") == 1  # one real signed-JWT exchange at the fake's token endpoint
+
+
+# ------------------------------------------------------------------ request budget
+
+def _synthetic(schema, tabs: int, rows: int) -> dict[str, list[list]]:
+    from tests.conftest import as_cells, headers, registry, valid_row
+    codes = [(f"U{i}", f"Đơn vị {i}") for i in range(tabs)]
+    out = {"Đơn vị": registry(*codes)}
+    for i, (_, title) in enumerate(codes):
+        share = rows // tabs + (1 if i < rows % tabs else 0)
+        out[title] = [headers(schema)] + [as_cells(schema, valid_row(name=f"Người {i}-{k}", proposed_on=44515,
+                                                                     copies_submitted=k % 2)) for k in range(share)]
+    return out
+
+
+@pytest.mark.parametrize("tabs, rows", [(3, 10), (3, 5000), (60, 10), (60, 5000)])
+def test_at_most_five_sheets_requests_per_sync_whatever_the_tabs_and_rows(fake, credentials_file, schema,
+                                                                          tabs, rows):
+    from tests.fake_google.fixtures import ACCOUNT
+    spreadsheet_id = fake.add_spreadsheet(_synthetic(schema, tabs, rows), editors={ACCOUNT})
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    report = sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    assert report.rows == rows
+    first = fake.count("sheets")
+    assert first <= 5  # metadata, batchGet, grid repair (Tổng hợp and Nhật ký are new), re-read, batchUpdate
+    fake.reset_counts()
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    assert fake.count("sheets") == 4  # nothing to repair the second time
+    written = fake.values(spreadsheet_id, "Đơn vị 0")
+    assert written[0][-5:] == JOB and written[1][-4] in ("Hợp lệ", "Cần bổ sung")
+
+
+# ------------------------------------------------------------------ Drive: only what changed
+
+def _docs(fake):
+    return {f.app_properties["thidua_doc"]: f for f in fake.files.values() if f.app_properties.get("thidua_doc")}
+
+
+def test_an_unchanged_resync_uploads_nothing_and_changes_update_in_place(demo_on_google, fake):
+    settings, _ = demo_on_google
+    run(settings)
+    folders = sum(1 for f in fake.files.values() if f.app_properties.get("thidua_kind") == "folder")
+    assert fake.count("drive") == 1 + folders + 67  # one listing, the folders once, one upload per document
+    before = {doc_id: (f.id, f.version) for doc_id, f in _docs(fake).items()}
+    fake.reset_counts()
+    report = run(settings, now=NOW + dt.timedelta(hours=1))
+    assert fake.count("drive") == 1 and report.documents.unchanged == 67  # the listing, nothing else
+    # a unit fixes a row's position: its summary (and its tier's submission, if listed) are updated in place
+    spreadsheet = fake.spreadsheets[settings.spreadsheet_id]
+    sheet = spreadsheet.sheet("P1")
+    header = sheet.rows[0]
+    row = next(r for r in sheet.rows[1:] if len(r) > header.index("Trạng thái") and r[header.index("Trạng thái")]
+               == "Hợp lệ")
+    row[header.index("Chức vụ")] = "Kiểm sát viên cao cấp"
+    record_id = row[header.index("Mã hồ sơ")]
+    fake.reset_counts()
+    report = run(settings, now=NOW + dt.timedelta(hours=2))
+    after = {doc_id: (f.id, f.version) for doc_id, f in _docs(fake).items()}
+    changed = {doc_id for doc_id in after if after[doc_id] != before[doc_id]}
+    assert f"summary:{record_id}" in changed and report.documents.updated == len(changed) <= 2
+    assert all(after[d][0] == before[d][0] for d in before)  # same file ids: same links
+    assert fake.count("drive") == 1 + len(changed)
+    # a withdrawn nominee: moved to Lưu trữ, not deleted
+    row[header.index("Số bộ hồ sơ bản chính đã nộp")] = 0
+    report = run(settings, now=NOW + dt.timedelta(hours=3))
+    file = fake.files[after[f"summary:{record_id}"][0]]
+    archive = fake.files[file.parents[0]]
+    assert report.documents.withdrawn >= 1 and archive.name == "Lưu trữ" and not file.trashed
+    assert file.app_properties.get("thidua_archived") == f"summary:{record_id}"
+
+
+# ------------------------------------------------------------------ faults
+
+def _is(method, path_end):
+    return lambda r: r.method == method and r.path.endswith(path_end)
+
+
+@pytest.mark.parametrize("kind, retry_after, slept", [("429", "7", [7.0]), ("429", None, None), ("500", None, None),
+                                                      ("503", None, None)])
+def test_transient_errors_are_retried(demo_on_google, fake, kind, retry_after, slept):
+    settings, _ = demo_on_google
+    fake.fail(_is("GET", "values:batchGet"), kind, retry_after=retry_after)
+    report = run(settings)
+    assert report.rows == 84
+    if slept is not None:
+        assert fake.sleeps == slept  # Retry-After honoured
+    else:
+        assert len(fake.sleeps) == 1 and 0 <= fake.sleeps[0] <= 1.0  # the first backoff step, with jitter
+
+
+def test_time_outs_and_dropped_connections_are_retried(demo_on_google, fake, monkeypatch):
+    from automation import google_api
+    settings, _ = demo_on_google
+    monkeypatch.setattr(google_api, "DEFAULT_TIMEOUT", (2.0, 0.5))
+    fake.timeout_sleep = 1.5
+    fake.fail(lambda r: r.api == "sheets" and r.method == "GET" and "values" not in r.path, "timeout")
+    fake.fail(lambda r: r.path.startswith("/upload/"), "drop", times=2)
+    report = run(settings)
+    assert report.rows == 84 and report.documents.created == 67 and len(fake.sleeps) == 3
+
+
+def test_a_persistent_failure_names_the_request_and_the_next_run_completes(demo_on_google, fake):
+    from automation.errors import SourceError
+    settings, _ = demo_on_google
+    fake.fail(_is("POST", "values:batchUpdate"), "503", times=5)
+    with pytest.raises(SourceError, match="'POST batchUpdate' vẫn lỗi \\(HTTP 503\\) sau 5 lần thử"):
+        run(settings)
+    assert "Mã hồ sơ" not in fake.values(settings.spreadsheet_id, "P1")[0]  # nothing half-written, not even headers
+    report = run(settings)
+    assert report.rows == 84 and report.documents.unchanged == 67  # the documents made last time are found
+    assert all(f["Trạng thái"] for f in flags(fake, settings.spreadsheet_id, "P1") if f["Mã hồ sơ"])

@@ -172,6 +172,7 @@ class FakeGoogle:
         self.tokens: dict[str, str] = {}  # access token → email
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.hooks: list[tuple[Callable[[Recorded], bool], Callable[[], None]]] = []
         self.lock = threading.RLock()
         self.timeout_sleep = 5.0
         self._ids = itertools.count(1)
@@ -239,6 +240,11 @@ class FakeGoogle:
     def fail(self, match: Callable[[Recorded], bool], kind: str, *, times: int = 1,
              retry_after: str | None = None) -> None:
         self.faults.append(Fault(match, kind, times, retry_after))
+
+    def before(self, match: Callable[[Recorded], bool], action: Callable[[], None]) -> None:
+        """Run `action` (once) when a matching request arrives, before answering it: someone editing the
+        sheet while the job is between its read and its write."""
+        self.hooks.append((match, action))
 
     def values(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
         """A tab's cells as the API would return them (trimmed)."""
@@ -722,6 +728,9 @@ class _Handler(BaseHTTPRequestHandler):
             fault = next((f for f in self.fake.faults if f.times > 0 and f.match(recorded)), None)
             if fault:
                 fault.times -= 1
+            for hook in [h for h in self.fake.hooks if h[0](recorded)]:
+                self.fake.hooks.remove(hook)
+                hook[1]()
         if fault and fault.kind == "drop":
             self.close_connection = True
             self.connection.shutdown(2)
