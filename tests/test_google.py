@@ -188,3 +188,161 @@ def test_a_persistent_failure_names_the_request_and_the_next_run_completes(demo_
     report = run(settings)
     assert report.rows == 84 and report.documents.unchanged == 67  # the documents made last time are found
     assert all(f["Trạng thái"] for f in flags(fake, settings.spreadsheet_id, "P1") if f["Mã hồ sơ"])
+
+
+# ------------------------------------------------------------------ credentials and access
+
+def _cli_sync(settings, *extra):
+    return CliRunner().invoke(main, ["sync", "--spreadsheet", settings.spreadsheet_id, "--drive-folder",
+                                     settings.drive_folder_id, *extra], env={"THIDUA_GOOGLE_API_ROOT": settings
+                                                                             .google_api_root})
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "Không tìm thấy tệp khóa Google"),
+    ("not json", "không phải JSON hợp lệ"),
+    ('{"installed": {"client_id": "x", "client_secret": "SECRET-VALUE"}}', "là OAuth client ID"),
+    ('{"type": "external_account"}', "không phải tệp khóa Google"),
+    ('{"type": "service_account", "client_email": "a@b", "private_key": "-----BEGIN PRIVATE KEY-----\\nSECRET-VALUE'
+     '\\n-----END PRIVATE KEY-----\\n", "token_uri": "http://127.0.0.1:9/token"}', "khóa riêng không hợp lệ"),
+])
+def test_bad_credentials_files_exit_2_with_one_line_and_no_secret(demo_on_google, tmp_path, content, words):
+    settings, _ = demo_on_google
+    path = tmp_path / "key.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = _cli_sync(settings, "--credentials", str(path))
+    assert result.exit_code == 2 and words in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "SECRET-VALUE" not in result.output
+
+
+def test_a_directory_instead_of_a_key_file(demo_on_google, tmp_path):
+    settings, _ = demo_on_google
+    result = _cli_sync(settings, "--credentials", str(tmp_path))
+    assert result.exit_code == 2 and "Không đọc được tệp khóa Google" in result.output
+
+
+def test_a_spreadsheet_not_shared_with_the_job_names_the_account(fake, credentials_file, demo_on_google):
+    settings, _ = demo_on_google
+    fake.spreadsheets[settings.spreadsheet_id].editors.discard(ACCOUNT)
+    result = _cli_sync(settings, "--credentials", str(credentials_file))
+    assert result.exit_code == 2 and ACCOUNT in result.output and "chia sẻ bảng tính" in result.output
+    missing = _cli_sync(settings.__class__(**{**settings.__dict__, "spreadsheet_id": "khong-co"}),
+                        "--credentials", str(credentials_file))
+    assert missing.exit_code == 2 and "Không tìm thấy bảng tính 'khong-co'" in missing.output
+
+
+def test_a_my_drive_folder_is_refused_with_the_shared_drive_advice_and_nothing_is_written(
+        fake, credentials_file, demo_on_google, service_key):
+    settings, _ = demo_on_google
+    mine = fake.add_folder("Hồ sơ của tôi", None, owner=OFFICE, shared_with={ACCOUNT})
+    files_before = set(fake.files)
+    result = _cli_sync(settings.__class__(**{**settings.__dict__, "drive_folder_id": mine}),
+                       "--credentials", str(credentials_file))
+    assert result.exit_code == 2 and "Shared drive" in result.output and ACCOUNT in result.output
+    assert set(fake.files) == files_before
+    assert "Mã hồ sơ" not in fake.values(settings.spreadsheet_id, "P1")[0]
+    assert service_key[0].splitlines()[1] not in result.output
+
+
+def test_a_drive_folder_the_job_cannot_see(fake, credentials_file, demo_on_google):
+    settings, _ = demo_on_google
+    hidden = fake.add_folder("Riêng", None, owner=OFFICE)
+    result = _cli_sync(settings.__class__(**{**settings.__dict__, "drive_folder_id": hidden}),
+                       "--credentials", str(credentials_file))
+    assert result.exit_code == 2 and f"không thấy thư mục Drive '{hidden}'" in result.output
+
+
+# ------------------------------------------------------------------ units edit while the job runs
+
+def _second_read(r):
+    return r.method == "GET" and r.path.endswith("values:batchGet")
+
+
+def _small_sheet(fake, schema):
+    from tests.conftest import as_cells, headers, registry, valid_row
+    rows = [valid_row(name="An", proposed_on=44515), valid_row(name="Bình", copies_submitted=0, proposed_on=44515),
+            valid_row(name="Cường", gender="?", proposed_on=44515), valid_row(name="Dũng", proposed_on=44515)]
+    return fake.add_spreadsheet({"Đơn vị": registry(("GD", "Gò Dầu")),
+                                 "Gò Dầu": [headers(schema)] + [as_cells(schema, r) for r in rows]},
+                                editors={ACCOUNT, OFFICE})
+
+
+EXPECTED = {"An": "Hợp lệ", "Bình": "Cần bổ sung", "Cường": "Không hợp lệ", "Dũng": "Hợp lệ"}
+
+
+def _edit_between_read_and_write(fake, spreadsheet_id, edit):
+    """The job's first batchGet reads; its second (the re-read before writing) finds the sheet edited."""
+    calls = []
+
+    def second(r):
+        if _second_read(r):
+            calls.append(r)
+        return len(calls) == 2
+    fake.before(second, lambda: edit(fake.spreadsheets[spreadsheet_id].sheet("Gò Dầu")))
+
+
+def _unit_cells(sheet, width):
+    return [r[:width] + [None] * (width - len(r[:width])) for r in sheet.rows]
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda s: s.rows.insert(1, []) or s.rows.insert(1, ["", "Cá nhân", "Mới chèn"]), id="insert-above"),
+    pytest.param(lambda s: s.rows.pop(2), id="delete-a-row"),
+    pytest.param(lambda s: s.rows.__setitem__(slice(1, None), list(reversed(s.rows[1:]))), id="sort"),
+])
+def test_flags_land_on_the_rows_they_describe_when_units_move_rows(fake, credentials_file, schema, edit):
+    from tests.conftest import headers
+    spreadsheet_id = _small_sheet(fake, schema)
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    for round in range(2):  # a first sync (no ids yet: rows found by content), then one with ids
+        _edit_between_read_and_write(fake, spreadsheet_id, edit)
+        sheet = fake.spreadsheets[spreadsheet_id].sheet("Gò Dầu")
+        sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+        width = len(headers(schema))
+        typed_after_edit = _unit_cells(sheet, width)
+        rows = fake.values(spreadsheet_id, "Gò Dầu")
+        header = rows[0]
+        for row in rows[1:]:
+            name = row[2] if len(row) > 2 else ""
+            status = row[header.index("Trạng thái")] if header.index("Trạng thái") < len(row) else ""
+            if name in EXPECTED and status:
+                assert status == EXPECTED[name], (round, name, status)
+        assert _unit_cells(sheet, width) == typed_after_edit  # no typed cell changed by the write
+
+
+def test_a_row_typed_into_meanwhile_is_left_for_the_next_run(fake, credentials_file, schema):
+    spreadsheet_id = _small_sheet(fake, schema)
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    copies = schema.unit_columns.index(schema.column("copies_submitted"))
+    _edit_between_read_and_write(fake, spreadsheet_id, lambda s: s.rows[2].__setitem__(copies, 1))  # Bình fixed
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    status = {r[2]: (r + [""] * 30)[fake.values(spreadsheet_id, "Gò Dầu")[0].index("Trạng thái")]
+              for r in fake.values(spreadsheet_id, "Gò Dầu")[1:]}
+    assert status["Bình"] == "" and status["An"] == "Hợp lệ"  # the judged content is gone: no stale flag
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    header = fake.values(spreadsheet_id, "Gò Dầu")[0]
+    status = {r[2]: r[header.index("Trạng thái")] for r in fake.values(spreadsheet_id, "Gò Dầu")[1:]}
+    assert status["Bình"] == "Hợp lệ"
+
+
+def test_text_that_looks_like_a_formula_is_written_raw(fake, credentials_file, schema):
+    from tests.conftest import as_cells, headers, valid_row
+    spreadsheet_id = fake.add_spreadsheet({
+        "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa", "Loại đơn vị"],
+                   ["GD", "=Đơn vị +1", "Gò Dầu", "", "VKS cấp huyện"]],
+        "Gò Dầu": [headers(schema), as_cells(schema, valid_row(gender="@Nam", proposed_on=44515))]},
+        editors={ACCOUNT})
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    assert fake.values(spreadsheet_id, "Tổng hợp")[1][1] == "=Đơn vị +1"
+    assert any("'@Nam'" in str(c) for c in fake.values(spreadsheet_id, "Gò Dầu")[1])
+    assert all(json_body_option == "RAW" for json_body_option in _value_input_options(fake))
+
+
+def _value_input_options(fake):
+    import json
+    return [json.loads(r.body)["valueInputOption"] for r in fake.requests if r.path.endswith("values:batchUpdate")]
