@@ -53,6 +53,16 @@ DEFAULT_PROPERTIES = {
                                      "bold": False, "italic": False, "strikethrough": False, "underline": False,
                                      "foregroundColorStyle": {"rgbColor": {}}},
                       "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}}},
+    "spreadsheetTheme": {"primaryFontFamily": "Arial", "themeColors": [
+        {"colorType": "TEXT", "color": {"rgbColor": {}}},
+        {"colorType": "BACKGROUND", "color": {"rgbColor": {"red": 1, "green": 1, "blue": 1}}},
+        {"colorType": "ACCENT1", "color": {"rgbColor": {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}}},
+        {"colorType": "ACCENT2", "color": {"rgbColor": {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}}},
+        {"colorType": "ACCENT3", "color": {"rgbColor": {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}}},
+        {"colorType": "ACCENT4", "color": {"rgbColor": {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}}},
+        {"colorType": "ACCENT5", "color": {"rgbColor": {"red": 1, "green": 0.42745098, "blue": 0.003921569}}},
+        {"colorType": "ACCENT6", "color": {"rgbColor": {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}}},
+        {"colorType": "LINK", "color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}}]},
 }
 
 
@@ -142,6 +152,8 @@ class Recorded:
     path: str
     query: dict[str, list[str]]
     body: bytes
+    status: int = 0
+    response: bytes = b""
 
     @property
     def api(self) -> str:
@@ -268,6 +280,7 @@ class FakeGoogle:
             ("POST", r"/drive/v3/files", self._files_create),
             ("GET", r"/drive/v3/files/([^/]+)", self._files_get),
             ("PATCH", r"/drive/v3/files/([^/]+)", self._files_patch),
+            ("DELETE", r"/drive/v3/files/([^/]+)", self._files_delete),
             ("POST", r"/upload/drive/v3/files", self._upload_create),
             ("PATCH", r"/upload/drive/v3/files/([^/]+)", self._upload_update),
         ]
@@ -448,6 +461,12 @@ class FakeGoogle:
             index = props.get("index", len(spreadsheet.sheets))
             spreadsheet.sheets.insert(index, sheet)
             return {"addSheet": {"properties": self._sheet_resource(sheet, index)["properties"]}}
+        if kind == "deleteSheet":
+            sheet = sheet_by_id(args["sheetId"])
+            if len(spreadsheet.sheets) == 1:
+                raise HttpError(400, "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document.")
+            spreadsheet.sheets.remove(sheet)
+            return {}
         if kind == "appendDimension":
             sheet = sheet_by_id(args["sheetId"])
             if args["dimension"] == "ROWS":
@@ -552,8 +571,23 @@ class FakeGoogle:
         return file
 
     def _files_create(self, user, query, headers, body):
-        file = self._new_file(user, query, json.loads(body or b"{}"), b"")
+        meta = json.loads(body or b"{}")
+        if meta.get("mimeType") == SPREADSHEET and not meta.get("parents"):
+            # Recorded (gspread's ClientTest.test_create): a new spreadsheet in the caller's My Drive,
+            # with one 1000 × 26 sheet.
+            file = DriveFile(self.new_id("1"), meta.get("name", "Untitled spreadsheet"), SPREADSHEET, [], owner=user,
+                             created=_now(), modified=_now())
+            self.files[file.id] = file
+            self.spreadsheets[file.id] = Spreadsheet(file.id, file.name, [Sheet(0, "Sheet1")], editors={user})
+        else:
+            file = self._new_file(user, query, meta, b"")
         return 200, file.resource(query.get("fields", [None])[0])
+
+    def _files_delete(self, user, query, headers, body, file_id):
+        self._file(user, query, file_id)
+        del self.files[file_id]
+        self.spreadsheets.pop(file_id, None)
+        return 204, b""
 
     def _update(self, file: DriveFile, user: str, query: dict[str, list[str]], meta: dict[str, Any]) -> None:
         for key, value in (meta.get("appProperties") or {}).items():
@@ -634,15 +668,39 @@ def _render(value: Any, option: str) -> Any:
 
 
 def _input(value: Any, option: str) -> Any:
-    """RAW keeps strings as typed (a leading '=' stays text); USER_ENTERED parses numbers and booleans."""
+    """RAW keeps strings as typed (a leading '=' stays text); USER_ENTERED parses numbers, booleans and
+    arithmetic formulas (recorded: `= 1 / 1024` reads back as 0.0009765625); other formulas are not modelled."""
     if option == "RAW" or not isinstance(value, str):
         return value
+    if value.startswith("="):
+        return _arithmetic(value[1:])
     if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
         number = float(value)
         return int(number) if number.is_integer() else number
     if value.strip().upper() in ("TRUE", "FALSE"):
         return value.strip().upper() == "TRUE"
     return value
+
+
+def _arithmetic(text: str) -> Any:
+    import ast
+    import operator
+    operators = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+                 ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+    def value(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in operators:
+            return operators[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in operators:
+            return operators[type(node.op)](value(node.operand))
+        raise ValueError(text)
+    try:
+        result = value(ast.parse(text.strip(), mode="eval").body)
+    except (ValueError, SyntaxError, ZeroDivisionError):
+        return "#ERROR!"
+    return int(result) if float(result).is_integer() else result
 
 
 def _drive_query(q: str) -> Callable[[DriveFile], bool]:
@@ -754,6 +812,7 @@ class _Handler(BaseHTTPRequestHandler):
         except HttpError as error:
             status, response_headers, payload = error.code, {"Content-Type": "application/json; charset=UTF-8"}, \
                 json.dumps(error.body()).encode()
+        recorded.status, recorded.response = status, payload
         self._send(status, response_headers, payload)
 
     def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
