@@ -131,7 +131,7 @@ def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
         units = read_intake(sheet.read(), schema, today=_today()).units
     except ThiduaError:
         pass  # a new or unregistered workbook: setup creates the registry tab first
-    changes = sheet.setup(build_layout(schema, campaign, units))
+    changes = sheet.setup(build_layout(schema, campaign, units, office=settings.office_emails))
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:

@@ -40,15 +40,17 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
     return tuple((line,) for line in lines)
 
 
-def _column(c: Column, *, job: bool = False) -> ColumnLayout:
+def _column(c: Column, *, job: bool = False, office: bool = False) -> ColumnLayout:
     return ColumnLayout(header=c.header, width=c.width, choices=c.choices if c.type == "choice" else (),
-                        checkbox=c.type == "checkbox", job=job, status_colours=c.key == "status")
+                        checkbox=c.type == "checkbox", job=job, office=office, status_colours=c.key == "status")
 
 
-def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...]) -> Layout:
+def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
+                 office: tuple[str, ...] = ()) -> Layout:
     schema = schema.with_campaign(campaign)
-    unit_columns = tuple(_column(c) for c in schema.nomination_columns) + tuple(
-        _column(c, job=True) for c in schema.job_columns)
+    unit_columns = (tuple(_column(c) for c in schema.unit_columns)
+                    + tuple(_column(c, office=True) for c in schema.office_columns)
+                    + tuple(_column(c, job=True) for c in schema.job_columns))
     tabs = [
         TabLayout(schema.tabs["guide"], (), guide_rows(schema, campaign)),
         TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
@@ -57,4 +59,5 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...]) ->
         TabLayout(schema.tabs["log"], ()),
         TabLayout(schema.tabs["lists"], (), hidden=True),
     ]
-    return Layout(tuple(tabs), STATUS_FILLS)
+    return Layout(tuple(tabs), STATUS_FILLS, office_editors=office, registry_title=schema.tabs["registry"],
+                  guide_title=schema.tabs["guide"])

@@ -29,7 +29,7 @@ from automation.tomlfile import read_toml
 CONFIG_NAME = "thidua.toml"
 KNOWN = {
     "": {"campaign", "source", "output"},
-    "source": {"workbook", "spreadsheet_id", "credentials", "google_api_root"},
+    "source": {"workbook", "spreadsheet_id", "credentials", "google_api_root", "office_emails"},
     "output": {"folder", "drive_folder_id", "templates"},
 }
 ENVIRONMENT = {
@@ -41,6 +41,7 @@ ENVIRONMENT = {
     "THIDUA_DRIVE_FOLDER_ID": "drive_folder_id",
     "THIDUA_TEMPLATES": "templates_dir",
     "THIDUA_GOOGLE_API_ROOT": "google_api_root",
+    "THIDUA_OFFICE_EMAILS": "office_emails",
 }
 PATHS = {"campaign", "workbook", "credentials", "output_dir", "templates_dir"}
 
@@ -55,6 +56,7 @@ class Settings:
     drive_folder_id: str | None = None
     templates_dir: Path | None = None
     google_api_root: str | None = None  # another root for Google's paths (an emulator, a proxy, the tests' fake)
+    office_emails: tuple[str, ...] = ()  # the Office's Google accounts: registry and review column (setup)
     config: Path | None = None
 
     def require_source(self) -> None:
@@ -75,6 +77,8 @@ def load_settings(config: Path | None = None, *, environ: Mapping[str, str] | No
     from_env = {field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name)}
     if environ.get("GOOGLE_APPLICATION_CREDENTIALS") and "credentials" not in from_env and not settings.credentials:
         from_env["credentials"] = environ["GOOGLE_APPLICATION_CREDENTIALS"]
+    if "office_emails" in from_env:
+        from_env["office_emails"] = tuple(e.strip() for e in from_env["office_emails"].split(",") if e.strip())
     settings = replace(settings, **{k: Path(v) if k in PATHS else v for k, v in from_env.items()})
     given = {k: v for k, v in flags.items() if v not in (None, "")}
     unknown = set(given) - set(Settings.__dataclass_fields__)
@@ -109,7 +113,11 @@ def _from_file(path: Path) -> Settings:
     for key, value in values.items():
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{path}: '{key}' phải là một chuỗi.")
-    return Settings(**{k: (base / v if k in PATHS else v) for k, v in values.items() if v})
+    emails = source.get("office_emails", [])
+    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+        raise ConfigError(f"{path}: 'office_emails' phải là một danh sách email, ví dụ [\"vanphong@…\"].")
+    return Settings(**{k: (base / v if k in PATHS else v) for k, v in values.items() if v},
+                    office_emails=tuple(emails))
 
 
 def state_file(settings: Settings, kind: str) -> Path:

@@ -346,3 +346,55 @@ def test_text_that_looks_like_a_formula_is_written_raw(fake, credentials_file, s
 def _value_input_options(fake):
     import json
     return [json.loads(r.body)["valueInputOption"] for r in fake.requests if r.path.endswith("values:batchUpdate")]
+
+
+# ------------------------------------------------------------------ setup on Google
+
+def test_setup_on_google_in_one_batch_update_then_nothing(fake, credentials_file, schema, monkeypatch):
+    from tests.conftest import registry
+    spreadsheet_id = fake.add_spreadsheet({"Đơn vị": registry(("GD", "Gò Dầu"), ("TC", "Tân Châu"))},
+                                          editors={ACCOUNT, OFFICE})
+    monkeypatch.setenv("THIDUA_GOOGLE_API_ROOT", fake.root)
+    monkeypatch.setenv("THIDUA_OFFICE_EMAILS", OFFICE)
+    args = ["setup", "--spreadsheet", spreadsheet_id, "--credentials", str(credentials_file)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    batch = [r for r in fake.requests if r.path.endswith(":batchUpdate") and not r.path.endswith("values:batchUpdate")]
+    assert len(batch) == 1 and fake.count("sheets") == 5  # registry read (2), metadata, first rows, the batch
+    spreadsheet = fake.spreadsheets[spreadsheet_id]
+    titles = [s.title for s in spreadsheet.sheets]
+    assert {"Hướng dẫn", "Đơn vị", "Gò Dầu", "Tân Châu", "Tổng hợp", "Nhật ký"} <= set(titles)
+    assert "Danh mục" not in titles  # dropdowns are lists in the rule itself on Google
+    gd = spreadsheet.sheet("Gò Dầu")
+    header = gd.rows[0]
+    assert header[-5:] == JOB and gd.frozen_rows == 1
+    award = gd.validations[(1, header.index("Hình thức đề nghị"))]
+    assert [v["userEnteredValue"] for v in award["condition"]["values"]][0] == "Huân chương Lao động"
+    category = gd.validations[(1, header.index("Nhóm thành tích"))]
+    assert any("," in v["userEnteredValue"] for v in category["condition"]["values"])  # commas kept in values
+    assert gd.validations[(5, header.index("Thủ trưởng đơn vị xác nhận"))]["condition"]["type"] == "BOOLEAN"
+    colours = {f["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for f in gd.conditional_formats}
+    assert colours == {"Hợp lệ", "Cần bổ sung", "Không hợp lệ"}
+    protections = {p["description"]: p for p in gd.protected_ranges}
+    unit = protections["thidua: tab đơn vị 'Gò Dầu'"]
+    assert set(unit["editors"]["users"]) == {"gd@vks.vn", OFFICE, ACCOUNT}
+    review = protections["thidua: ý kiến thẩm định 'Gò Dầu'"]
+    assert set(review["editors"]["users"]) == {OFFICE, ACCOUNT}
+    assert review["range"]["startColumnIndex"] == header.index("Ý kiến thẩm định")
+    job = protections["thidua: cột của chương trình 'Gò Dầu'"]
+    assert job["editors"]["users"] == [ACCOUNT] and job["range"]["startColumnIndex"] == header.index("Mã hồ sơ")
+    for title in ("Tổng hợp", "Nhật ký"):
+        [only] = spreadsheet.sheet(title).protected_ranges
+        assert only["editors"]["users"] == [ACCOUNT]
+    assert "HƯỚNG DẪN" in spreadsheet.sheet("Hướng dẫn").rows[0][0]
+    # twice: nothing to change, no batchUpdate at all
+    fake.reset_counts()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and again.output.strip() == "Không có gì cần thay đổi."
+    assert not [r for r in fake.requests if r.path.endswith(":batchUpdate")]
+    # a changed registry email: only that protection's editors are updated
+    spreadsheet.sheet("Đơn vị").rows[1][3] = "gd-moi@vks.vn"
+    third = CliRunner().invoke(main, args)
+    assert third.exit_code == 0 and third.output.strip() == "• cập nhật người được sửa: tab đơn vị 'Gò Dầu'"
+    unit = {p["description"]: p for p in gd.protected_ranges}["thidua: tab đơn vị 'Gò Dầu'"]
+    assert "gd-moi@vks.vn" in unit["editors"]["users"]

@@ -71,6 +71,7 @@ class ColumnLayout:
     choices: tuple[str, ...] = ()  # a dropdown
     checkbox: bool = False
     job: bool = False  # written by the job only (shaded, protected where the backend can)
+    office: bool = False  # the Office's review column (protected for the Office where the backend can)
     status_colours: bool = False
 
 
@@ -89,6 +90,9 @@ class Layout:
 
     tabs: tuple[TabLayout, ...]
     status_fills: dict[str, str] = field(default_factory=dict)  # status text → RGB hex
+    office_editors: tuple[str, ...] = ()  # the Office: edits the registry and the review column
+    registry_title: str = ""
+    guide_title: str = ""
 
 
 class Spreadsheet(Protocol):

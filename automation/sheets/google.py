@@ -26,6 +26,8 @@ from automation.sheets import Layout, RowFlags, Snapshot, TabData, TabWrite, Wri
 from automation.text import fold
 
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
+SETUP_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties),conditionalFormats,protectedRanges)"
+GRID_FIELDS = "sheets(properties(sheetId,title),data(startRow,rowData(values(userEnteredValue,dataValidation))))"
 READ = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 GROW_ROWS = 500  # rows added at once when Nhật ký or Tổng hợp reach the end of their grid
 
@@ -171,8 +173,133 @@ class GoogleSheet:
     # ------------------------------------------------------------ setup
 
     def setup(self, layout: Layout) -> list[str]:
-        raise ConfigError("'thidua setup' trên Google Sheets chưa có trong phiên bản này; hãy tạo các tab và tiêu đề "
-                          "theo sheet_schema/columns.toml, hoặc dùng tệp .xlsx.")
+        """Tabs, headers, dropdowns, checkbox, status colours, frozen header and protections, in one
+        batchUpdate; nothing at all when everything is already in place."""
+        meta = self._call(lambda: self.http.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": SETUP_FIELDS}),
+                          "đọc thông tin bảng tính")
+        sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
+        tabs = [t for t in layout.tabs if not t.hidden]  # the lists tab serves .xlsx dropdowns only
+        present = [title for t in tabs if (title := _like(sheets, t.title)) in sheets and t.columns]
+        cells = self._first_rows(present)
+        next_id = max([s["properties"]["sheetId"] for s in sheets.values()] + [0]) + 1
+        requests: list[dict[str, Any]] = []
+        changes: list[str] = []
+        for tab in tabs:
+            title = _like(sheets, tab.title)
+            sheet = sheets.get(title)
+            if sheet is None:
+                sheet = {"properties": {"sheetId": next_id, "title": tab.title,
+                                        "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(tab.columns)),
+                                                           "frozenRowCount": 1 if tab.columns else 0}}}
+                next_id += 1
+                requests.append({"addSheet": {"properties": sheet["properties"]}})
+                changes.append(f"tạo tab '{tab.title}'")
+                if tab.rows:
+                    requests.append(_cells(sheet["properties"]["sheetId"], 0, 0, [list(r) for r in tab.rows]))
+                    changes.append(f"ghi hướng dẫn vào tab '{tab.title}'")
+                title = tab.title
+            header, row2 = cells.get(title, ([], []))
+            requests += self._setup_tab(tab, sheet, header, row2, layout, changes)
+        if requests:
+            self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
+                       "tạo tab, định dạng và bảo vệ")
+        return changes
+
+    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+        """Headers (row 1) and the data validation of row 2, for the tabs that exist."""
+        if not titles:
+            return {}
+        data = self._call(lambda: self.http.fetch_sheet_metadata(self.spreadsheet_id, params={
+            "ranges": [f"{quote(t)}!1:2" for t in titles], "includeGridData": "true", "fields": GRID_FIELDS}),
+            "đọc tiêu đề các tab")
+        out = {}
+        for sheet in data.get("sheets", []):
+            rows = (sheet.get("data") or [{}])[0].get("rowData", [])
+            first = rows[0].get("values", []) if rows else []
+            second = rows[1].get("values", []) if len(rows) > 1 else []
+            header = [str(next(iter(c.get("userEnteredValue", {"": ""}).values()))) for c in first]
+            out[sheet["properties"]["title"]] = (header, second)
+        return out
+
+    def _setup_tab(self, tab: Any, sheet: dict[str, Any], header: list[str], row2: list[dict[str, Any]],
+                   layout: Layout, changes: list[str]) -> list[dict[str, Any]]:
+        props = sheet["properties"]
+        sheet_id, title = props["sheetId"], props["title"]
+        rows = props.get("gridProperties", {}).get("rowCount", 1000)
+        requests: list[dict[str, Any]] = []
+        positions = {fold(h): i for i, h in enumerate(header) if h}
+        width = max(positions.values(), default=-1) + 1
+        for column in tab.columns:
+            if fold(column.header) not in positions:
+                positions[fold(column.header)] = width
+                requests.append(_cells(sheet_id, 0, width, [[column.header]]))
+                changes.append(f"tab '{title}': thêm cột '{column.header}'")
+                width += 1
+        if tab.columns and props.get("gridProperties", {}).get("frozenRowCount", 0) != 1:
+            requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {
+                "frozenRowCount": 1}}, "fields": "gridProperties.frozenRowCount"}})
+            changes.append(f"tab '{title}': cố định dòng tiêu đề")
+        if width > props.get("gridProperties", {}).get("columnCount", 26):
+            requests.insert(0, {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                                    "length": width - props["gridProperties"]["columnCount"]}})
+        existing_formats = {(f["ranges"][0].get("startColumnIndex"), _condition_text(f))
+                            for f in sheet.get("conditionalFormats", [])}
+        for column in tab.columns:
+            at = positions[fold(column.header)]
+            column_range = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows,
+                            "startColumnIndex": at, "endColumnIndex": at + 1}
+            rule = _validation(column)
+            current = row2[at].get("dataValidation") if at < len(row2) else None
+            if rule and current != rule:
+                requests.append({"setDataValidation": {"range": column_range, "rule": rule}})
+                changes.append(f"tab '{title}': danh sách chọn cho cột '{column.header}'")
+            if column.status_colours:
+                for status, colour in layout.status_fills.items():
+                    if (at, status) not in existing_formats:
+                        requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
+                            "ranges": [column_range], "booleanRule": {
+                                "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": status}]},
+                                "format": {"backgroundColor": _rgb(colour)}}}}})
+                        changes.append(f"tab '{title}': tô màu trạng thái '{status}'")
+        requests += self._protections(tab, sheet, positions, layout, changes)
+        return requests
+
+    def _protections(self, tab: Any, sheet: dict[str, Any], positions: dict[str, int], layout: Layout,
+                     changes: list[str]) -> list[dict[str, Any]]:
+        """Unit tab: its registry emails and the Office; review column: the Office; job columns and the
+        job's tabs: the job's account alone. Keyed by description, so a second setup only updates editors."""
+        sheet_id, title = sheet["properties"]["sheetId"], sheet["properties"]["title"]
+        job, office = [self.account], list(layout.office_editors)
+        wanted: list[tuple[str, dict[str, Any], list[str]]] = []
+        whole = {"sheetId": sheet_id}
+        job_columns = [positions[fold(c.header)] for c in tab.columns if c.job]
+        if job_columns:  # a unit tab
+            wanted.append((f"thidua: tab đơn vị '{title}'", whole, [*tab.editors, *office, *job]))
+            for at in (positions[fold(c.header)] for c in tab.columns if c.office):
+                wanted.append((f"thidua: ý kiến thẩm định '{title}'", _columns(sheet_id, at, at + 1),
+                               [*office, *job]))
+            wanted.append((f"thidua: cột của chương trình '{title}'",
+                           _columns(sheet_id, min(job_columns), max(job_columns) + 1), job))
+        elif title in (layout.registry_title, layout.guide_title):
+            wanted.append((f"thidua: tab '{title}'", whole, [*office, *job]))
+        else:  # Tổng hợp, Nhật ký
+            wanted.append((f"thidua: tab '{title}'", whole, job))
+        existing = {p.get("description"): p for p in sheet.get("protectedRanges", [])}
+        requests = []
+        for description, grid_range, editors in wanted:
+            users = sorted(set(editors))
+            current = existing.get(description)
+            if current is None:
+                requests.append({"addProtectedRange": {"protectedRange": {
+                    "range": grid_range, "description": description, "warningOnly": False,
+                    "editors": {"users": users}}}})
+                changes.append(f"bảo vệ: {description.removeprefix('thidua: ')}")
+            elif sorted(current.get("editors", {}).get("users", [])) != users:
+                requests.append({"updateProtectedRange": {"protectedRange": {
+                    "protectedRangeId": current["protectedRangeId"], "editors": {"users": users}},
+                    "fields": "editors"}})
+                changes.append(f"cập nhật người được sửa: {description.removeprefix('thidua: ')}")
+        return requests
 
     # ------------------------------------------------------------ errors
 
@@ -191,6 +318,39 @@ class GoogleSheet:
                 raise ConfigError(f"Google từ chối thông tin xác thực khi {what}; kiểm tra tệp khóa.") from None
             raise SourceError(f"Google trả lỗi khi {what}: HTTP {code} {exc.error.get('message', '')}".rstrip()
                               + ".") from None
+
+
+def _condition_text(rule: dict[str, Any]) -> str | None:
+    values = rule.get("booleanRule", {}).get("condition", {}).get("values") or [{}]
+    return values[0].get("userEnteredValue")
+
+
+def _like(sheets: dict[str, Any], title: str) -> str:
+    return next((t for t in sheets if fold(t) == fold(title)), title)
+
+
+def _cells(sheet_id: int, row: int, column: int, values: list[list[str]]) -> dict[str, Any]:
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": column},
+                            "rows": [{"values": [{"userEnteredValue": {"stringValue": v}} for v in r]} for r in values],
+                            "fields": "userEnteredValue"}}
+
+
+def _columns(sheet_id: int, start: int, end: int) -> dict[str, Any]:
+    return {"sheetId": sheet_id, "startColumnIndex": start, "endColumnIndex": end}
+
+
+def _validation(column: Any) -> dict[str, Any] | None:
+    if column.checkbox:
+        return {"condition": {"type": "BOOLEAN"}, "strict": True}
+    if column.choices:
+        return {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]},
+                "strict": True, "showCustomUi": True}
+    return None
+
+
+def _rgb(hex_colour: str) -> dict[str, float]:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(red, 4), "green": round(green, 4), "blue": round(blue, 4)}
 
 
 def _row_ranges(tab: TabWrite, flags: RowFlags, sheet_row: int) -> list[dict[str, Any]]:

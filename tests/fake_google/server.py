@@ -88,7 +88,10 @@ class Sheet:
     column_count: int = 26
     frozen_rows: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, end-exclusive
-    requests: list[dict[str, Any]] = field(default_factory=list)  # formatting requests applied
+    hidden: bool = False
+    validations: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (row, col) → rule
+    conditional_formats: list[dict[str, Any]] = field(default_factory=list)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
 
     def cell(self, r: int, c: int) -> Any:
         return self.rows[r][c] if r < len(self.rows) and c < len(self.rows[r]) else None
@@ -341,6 +344,8 @@ class FakeGoogle:
             "sheets": [self._sheet_resource(s, i) for i, s in enumerate(spreadsheet.sheets)],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{spreadsheet.spreadsheet_id}/edit",
         }
+        if query.get("includeGridData", ["false"])[0].lower() == "true" and query.get("ranges"):
+            full["sheets"] = self._grid_data(spreadsheet, query["ranges"])
         fields = query.get("fields", [None])[0]
         return 200, select(full, fields) if fields else full
 
@@ -349,12 +354,49 @@ class FakeGoogle:
         grid: dict[str, Any] = {"rowCount": sheet.row_count, "columnCount": sheet.column_count}
         if sheet.frozen_rows:
             grid["frozenRowCount"] = sheet.frozen_rows
-        resource: dict[str, Any] = {"properties": {"sheetId": sheet.sheet_id, "title": sheet.title, "index": index,
-                                                   "sheetType": "GRID", "gridProperties": grid}}
+        props: dict[str, Any] = {"sheetId": sheet.sheet_id, "title": sheet.title, "index": index,
+                                 "sheetType": "GRID", "gridProperties": grid}
+        if sheet.hidden:
+            props["hidden"] = True
+        resource: dict[str, Any] = {"properties": props}
         if sheet.merges:
             resource["merges"] = [{"sheetId": sheet.sheet_id, "startRowIndex": r1, "endRowIndex": r2,
                                    "startColumnIndex": c1, "endColumnIndex": c2} for r1, c1, r2, c2 in sheet.merges]
+        if sheet.conditional_formats:
+            resource["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+        if sheet.protected_ranges:
+            resource["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
         return resource
+
+    def _grid_data(self, spreadsheet: Spreadsheet, ranges: list[str]) -> list[dict[str, Any]]:
+        """includeGridData with ranges: the sheets named, each with its cells' values and validation."""
+        out: dict[str, dict[str, Any]] = {}
+        for text in ranges:
+            grid = a1.parse(text)
+            sheet = spreadsheet.sheet(grid.title)
+            r1 = grid.start_row or 0
+            r2 = min(grid.end_row if grid.end_row is not None else sheet.row_count, sheet.row_count)
+            c2 = min(grid.end_col if grid.end_col is not None else sheet.column_count, sheet.column_count)
+            rows = []
+            for r in range(r1, r2):
+                values = []
+                for c in range(grid.start_col or 0, c2):
+                    cell: dict[str, Any] = {}
+                    value = sheet.cell(r, c)
+                    if value is not None:
+                        key = ("boolValue" if isinstance(value, bool) else "numberValue"
+                               if isinstance(value, (int, float)) else "stringValue")
+                        cell["userEnteredValue"] = {key: value}
+                    if (r, c) in sheet.validations:
+                        cell["dataValidation"] = copy.deepcopy(sheet.validations[(r, c)])
+                    values.append(cell)
+                while values and not values[-1]:
+                    values.pop()
+                rows.append({"values": values} if values else {})
+            entry = out.setdefault(sheet.title, {**self._sheet_resource(sheet, spreadsheet.sheets.index(sheet)),
+                                                 "data": []})
+            entry["data"].append({"startRow": r1, "rowData": rows})
+        return list(out.values())
 
     def _read_range(self, spreadsheet: Spreadsheet, text: str, render: str) -> dict[str, Any]:
         grid = a1.parse(text)
@@ -490,22 +532,56 @@ class FakeGoogle:
             return {}
         if kind == "updateSheetProperties":
             sheet = sheet_by_id(args["properties"]["sheetId"])
+            fields = args.get("fields", "*")
             grid = args["properties"].get("gridProperties", {})
-            if "frozenRowCount" in grid:
-                sheet.frozen_rows = grid["frozenRowCount"]
-            if "title" in args["properties"]:
-                sheet.title = args["properties"]["title"]
+            if "gridProperties.frozenRowCount" in fields or fields == "*":
+                sheet.frozen_rows = grid.get("frozenRowCount", 0)
+            if "hidden" in fields or fields == "*":
+                sheet.hidden = bool(args["properties"].get("hidden", False))
+            if "title" in fields or fields == "*":
+                sheet.title = args["properties"].get("title", sheet.title)
             return {}
-        if kind in ("setDataValidation", "addConditionalFormatRule", "addProtectedRange", "repeatCell",
-                    "updateDimensionProperties", "deleteProtectedRange", "deleteConditionalFormatRule"):
-            target = args.get("range") or (args.get("rule", {}).get("ranges") or [{}])[0] or \
-                args.get("protectedRange", {}).get("range") or {}
-            sheet = sheet_by_id(target.get("sheetId", spreadsheet.sheets[0].sheet_id))
-            sheet.requests.append({kind: args})
-            if kind == "addProtectedRange":
-                return {"addProtectedRange": {"protectedRange": {**args["protectedRange"],
-                                                                 "protectedRangeId": next(self._ids)}}}
+        if kind == "updateCells":
+            start = args["start"]
+            sheet = sheet_by_id(start["sheetId"])
+            for r, row in enumerate(args.get("rows", [])):
+                for c, cell in enumerate(row.get("values", [])):
+                    entered = cell.get("userEnteredValue")
+                    if entered:
+                        sheet.set(start.get("rowIndex", 0) + r, start.get("columnIndex", 0) + c,
+                                  next(iter(entered.values())))
             return {}
+        if kind == "setDataValidation":
+            target = args["range"]
+            sheet = sheet_by_id(target["sheetId"])
+            for r in range(target.get("startRowIndex", 0), target.get("endRowIndex", sheet.row_count)):
+                for c in range(target.get("startColumnIndex", 0), target.get("endColumnIndex", sheet.column_count)):
+                    if args.get("rule"):
+                        sheet.validations[(r, c)] = copy.deepcopy(args["rule"])
+                    else:
+                        sheet.validations.pop((r, c), None)
+            return {}
+        if kind == "addConditionalFormatRule":
+            rule = args["rule"]
+            sheet = sheet_by_id(rule["ranges"][0]["sheetId"])
+            sheet.conditional_formats.insert(args.get("index", 0), copy.deepcopy(rule))
+            return {}
+        if kind == "addProtectedRange":
+            protected = copy.deepcopy(args["protectedRange"])
+            sheet = sheet_by_id(protected["range"]["sheetId"])
+            protected["protectedRangeId"] = next(self._ids)
+            sheet.protected_ranges.append(protected)
+            return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+        if kind == "updateProtectedRange":
+            wanted = args["protectedRange"]
+            for sheet in spreadsheet.sheets:
+                for protected in sheet.protected_ranges:
+                    if protected["protectedRangeId"] == wanted["protectedRangeId"]:
+                        for name in args.get("fields", "").split(","):
+                            if name.strip() in wanted:
+                                protected[name.strip()] = copy.deepcopy(wanted[name.strip()])
+                        return {}
+            raise HttpError(400, f"No protected range with id: {wanted['protectedRangeId']}")
         raise HttpError(400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[0]'")
 
     # ------------------------------------------------------------ Drive
