@@ -246,6 +246,40 @@ def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_te
 
 
 @main.command()
+@click.option("--client-secret", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="Tệp OAuth client ID (loại Desktop app) tải từ Google Cloud Console.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("google-user.json"),
+              show_default=True, help="Nơi lưu thông tin đăng nhập (giữ bí mật).")
+@click.option("--verbose", "-v", is_flag=True, help="In chi tiết lỗi (traceback).")
+@handle_errors
+def login(client_secret: Path, out: Path, verbose: bool) -> int:
+    """Đăng nhập bằng tài khoản Google của người dùng, thay cho tài khoản dịch vụ.
+
+    Mở trang đăng nhập của Google, rồi lưu thông tin đăng nhập vào --out; đặt đường dẫn đó
+    vào 'credentials' của thidua.toml. Dùng khi không có Shared drive.
+
+    \b
+    Ví dụ:  thidua login --client-secret client_secret.json --out google-user.json
+    """
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    from automation.google_api import SCOPES
+    try:
+        flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), list(SCOPES))
+    except (ValueError, KeyError):
+        raise ThiduaError(f"'{client_secret}' không phải tệp OAuth client ID (loại Desktop app).") from None
+    credentials = flow.run_local_server(port=0)
+    saved = {**json.loads(credentials.to_json()), "type": "authorized_user"}  # as gcloud writes it
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a secret: never readable by others
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(saved, handle, indent=2)
+    out.chmod(0o600)  # also when the file existed before
+    click.echo(f"Đã lưu thông tin đăng nhập vào '{out}'. Đặt credentials = \"{out}\" trong mục [source] của "
+               "thidua.toml (và giữ tệp này bí mật).")
+    return 0
+
+
+@main.command()
 @common_options
 @handle_errors
 def status(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:

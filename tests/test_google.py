@@ -398,3 +398,43 @@ def test_setup_on_google_in_one_batch_update_then_nothing(fake, credentials_file
     assert third.exit_code == 0 and third.output.strip() == "• cập nhật người được sửa: tab đơn vị 'Gò Dầu'"
     unit = {p["description"]: p for p in gd.protected_ranges}["thidua: tab đơn vị 'Gò Dầu'"]
     assert "gd-moi@vks.vn" in unit["editors"]["users"]
+
+
+# ------------------------------------------------------------------ other credentials
+
+def test_login_saves_an_authorized_user_file_the_job_can_use(tmp_path, monkeypatch):
+    import json
+
+    from google.oauth2.credentials import Credentials
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    from automation.google_api import SCOPES, load_credentials
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps({"installed": {"client_id": "id.apps.googleusercontent.com", "client_secret": "s",
+                                                "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                                                "token_uri": "https://oauth2.googleapis.com/token",
+                                                "redirect_uris": ["http://localhost"]}}))
+    signed_in = Credentials(token="t", refresh_token="r-SECRET", client_id="id.apps.googleusercontent.com",
+                            client_secret="s", token_uri="https://oauth2.googleapis.com/token", scopes=list(SCOPES))
+    monkeypatch.setattr(InstalledAppFlow, "run_local_server", lambda self, **kw: signed_in)  # no browser in tests
+    out = tmp_path / "google-user.json"
+    result = CliRunner().invoke(main, ["login", "--client-secret", str(secret), "--out", str(out)])
+    assert result.exit_code == 0 and "r-SECRET" not in result.output
+    assert json.loads(out.read_text())["type"] == "authorized_user" and oct(out.stat().st_mode)[-3:] == "600"
+    assert load_credentials(out).refresh_token == "r-SECRET"
+
+
+def test_application_default_credentials(fake, credentials_file, demo_on_google, monkeypatch):
+    settings, _ = demo_on_google
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(credentials_file))
+    result = CliRunner().invoke(main, ["sync", "-q", "--spreadsheet", settings.spreadsheet_id, "--drive-folder",
+                                       settings.drive_folder_id], env={"THIDUA_GOOGLE_API_ROOT": fake.root})
+    assert result.exit_code == 0, result.output
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS")
+    monkeypatch.setenv("NO_GCE_CHECK", "true")  # not on Google Cloud: do not probe the metadata server
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(fake.root.replace(":", "_")))  # no gcloud login either
+    from automation import connect
+    connect._google.cache_clear()
+    result = CliRunner().invoke(main, ["sync", "--spreadsheet", settings.spreadsheet_id, "--drive-folder",
+                                       settings.drive_folder_id], env={"THIDUA_GOOGLE_API_ROOT": fake.root})
+    assert result.exit_code == 2 and "Chưa có thông tin xác thực Google" in result.output
