@@ -438,3 +438,12 @@ def test_application_default_credentials(fake, credentials_file, demo_on_google,
     result = CliRunner().invoke(main, ["sync", "--spreadsheet", settings.spreadsheet_id, "--drive-folder",
                                        settings.drive_folder_id], env={"THIDUA_GOOGLE_API_ROOT": fake.root})
     assert result.exit_code == 2 and "Chưa có thông tin xác thực Google" in result.output
+
+
+def test_check_on_google_reads_only(demo_on_google, fake):
+    settings, _ = demo_on_google
+    result = CliRunner().invoke(main, ["check", "--spreadsheet", settings.spreadsheet_id, "--credentials",
+                                       str(settings.credentials)], env={"THIDUA_GOOGLE_API_ROOT": fake.root})
+    assert result.exit_code == 1 and "Tab 'P2'" in result.output  # some rows are not valid
+    assert [r.method for r in fake.requests if r.api == "sheets"] == ["GET", "GET"]  # metadata and one batchGet
+    assert fake.count("drive") == 0
