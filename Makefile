@@ -23,7 +23,8 @@ lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check automation tests bench
 
-bench: $(STAMP)  ## validation throughput, against the straightforward approach
+bench: $(STAMP)  ## the numbers, side by side with the straightforward approach (a few minutes)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 templates: $(STAMP)  ## rebuild the default Word templates in templates/

@@ -1,11 +1,19 @@
-"""Throughput on synthetic campaigns: rows judged per second, a full .xlsx sync, and Word
-documents rendered per second against the straightforward way (a DocxTemplate loaded from disk
-for each document, rendered one after another).
+"""thidua's numbers on this machine, side by side with the straightforward approach.
 
-    make bench            (or: .venv/bin/python bench/run.py [--quick])
+    make bench                 (or: .venv/bin/python bench/run.py [--quick])
 
-Prints one table and writes it to bench/results/bench.csv. Figures are medians of several runs
-with their spread (min–max). Google request counts and latency come with the Google backend.
+Synthetic campaigns of growing size; one table printed, and written to bench/results/bench.csv
+and bench/results/bench.png. Timings are medians of several runs with their spread (min–max);
+request counts are exact. The straightforward approach (bench/straightforward.py) is a first
+gspread script: get_all_records per tab, update_cell per flag, a DocxTemplate loaded from disk
+per document, uploads one after another.
+
+- validation: rows judged per second (in memory, no I/O);
+- peak memory of validation, in a fresh process;
+- documents rendered per second for 1,000 nominees;
+- Sheets requests per sync at 3 / 30 / 100 tabs and 10 / 5,000 rows, against the local fake;
+- wall time of a full sync of 1,000 new nominations with documents, against the fake with 100 ms
+  added to every request (as the real API's round trip), and of an unchanged re-sync.
 """
 
 from __future__ import annotations
@@ -14,32 +22,42 @@ import argparse
 import csv
 import datetime as dt
 import io
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import openpyxl  # noqa: E402
-
+import gspread  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
-from automation.connect import load_rules  # noqa: E402
+from automation import connect  # noqa: E402
+from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store  # noqa: E402
 from automation.documents import TEMPLATES, plan_documents  # noqa: E402
+from automation.google_api import google_session, load_credentials  # noqa: E402
 from automation.render import DEFAULT_TEMPLATES, Renderer  # noqa: E402
 from automation.settings import Settings  # noqa: E402
 from automation.sheets import Snapshot, TabData  # noqa: E402
-from automation.sheets.workbook import Workbook  # noqa: E402
 from automation.sync import evaluate, sync  # noqa: E402
+from bench import straightforward  # noqa: E402
+from tests.fake_google.server import FakeGoogle  # noqa: E402
 
 NOW = dt.datetime(2021, 12, 20, 9, 0)
 RESULTS = ROOT / "bench" / "results"
+ACCOUNT = "bench@thidua-bench.iam.gserviceaccount.com"
+REGISTRY = ["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa", "Loại đơn vị"]
+Row = tuple[str, str, float, float, float, str]  # what, size, value (median), min, max, unit
 
 
 class MemorySheet:
@@ -57,14 +75,12 @@ class MemorySheet:
 
 def synthetic(schema: Any, campaign: Any, rows: int, tabs: int = 10) -> dict[str, list[list[Any]]]:
     """`rows` nominations over `tabs` units; about one in five has a fault, as real sheets do."""
-    rng = random.Random(rows)
+    rng = random.Random(rows * 1000 + tabs)
     header = [c.header for c in schema.nomination_columns]
-    registry = ["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa", "Loại đơn vị"]
-    out: dict[str, list[list[Any]]] = {"Đơn vị": [registry]}
+    out: dict[str, list[list[Any]]] = {"Đơn vị": [REGISTRY]}
     for t in range(tabs):
-        code = f"U{t}"
-        out["Đơn vị"].append([code, f"Đơn vị {t}", code, "", "VKS cấp huyện"])
-        out[code] = [header]
+        out["Đơn vị"].append([f"U{t}", f"Đơn vị {t}", f"U{t}", "", "VKS cấp huyện"])
+        out[f"U{t}"] = [header]
     summary = ("Trực tiếp tham gia nhiều ngày tại chốt kiểm soát dịch, hỗ trợ tiêm vắc xin và vận chuyển nhu yếu "
                "phẩm cho người dân vùng phong tỏa; được Ủy ban nhân dân tỉnh ghi nhận.")
     for i in range(rows):
@@ -90,7 +106,7 @@ def synthetic(schema: Any, campaign: Any, rows: int, tabs: int = 10) -> dict[str
     return out
 
 
-def timed(function: Any, repeat: int) -> list[float]:
+def timed(function: Callable[[], Any], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -99,56 +115,50 @@ def timed(function: Any, repeat: int) -> list[float]:
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer sizes and runs (a smoke test)")
-    args = parser.parse_args()
-    campaign, schema = load_rules(Settings())
-    sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 50_000)
-    repeat = 3 if args.quick else 5
-    table = []
-    for rows in sizes:
-        sheet = MemorySheet(synthetic(schema, campaign, rows))
+def spread(what: str, size: str, values: list[float], unit: str) -> Row:
+    values = sorted(values)
+    return what, size, statistics.median(values), values[0], values[-1], unit
+
+
+# ------------------------------------------------------------------ validation and memory
+
+def validation(campaign: Any, schema: Any, sizes: tuple[int, ...], repeat: int) -> list[Row]:
+    rows = []
+    for size in sizes:
+        sheet = MemorySheet(synthetic(schema, campaign, size))
         times = timed(lambda sheet=sheet: evaluate(sheet, campaign, schema, now=NOW), repeat)
-        rates = sorted(rows / t for t in times)
-        table.append(("validation only (in memory)", rows, statistics.median(rates), rates[0], rates[-1]))
-    xlsx_rows = 1_000 if args.quick else 5_000
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.xlsx"
-        book = openpyxl.Workbook()
-        book.remove(book.active)
-        for title, rows in synthetic(schema, campaign, xlsx_rows).items():
-            ws = book.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        book.save(path)
-        times = timed(lambda: sync(Workbook(path), campaign, schema, now=NOW), 3)
-        rates = sorted(xlsx_rows / t for t in times)
-        table.append(("full sync of an .xlsx (read, judge, atomic save)", xlsx_rows, statistics.median(rates),
-                      rates[0], rates[-1]))
-    table += documents(campaign, schema, 200 if args.quick else 1_000, repeat=2 if args.quick else 3)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "bench.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["what", "count", "per_second_median", "min", "max"])
-        writer.writerows([(w, n, round(m), round(lo), round(hi)) for w, n, m, lo, hi in table])
-    print(f"{'what':<58} {'count':>7} {'per second (median)':>20} {'spread (min–max)':>18}")
-    for what, count, median, low, high in table:
-        print(f"{what:<58} {count:>7,} {median:>20,.0f} {f'{low:,.0f}–{high:,.0f}':>18}")
-    ours = next(m for w, _, m, _, _ in table if w.startswith("documents: ours"))
-    plain = next(m for w, _, m, _, _ in table if w.startswith("documents: straightforward"))
-    print(f"documents: ours / straightforward = {ours / plain:.1f}x on {os.cpu_count()} cores")
+        rows.append(spread("validation: rows judged per second", f"{size:,} rows", [size / t for t in times],
+                           "rows/s"))
+    return rows
 
 
-def documents(campaign: Any, schema: Any, count: int, repeat: int) -> list[tuple[str, int, float, float, float]]:
-    """Bản tóm tắt thành tích for `count` valid nominees, rendered both ways."""
+def peak_memory(sizes: tuple[int, ...]) -> list[Row]:
+    rows = []
+    for size in sizes:
+        readings = [float(subprocess.run([sys.executable, __file__, "--memory", str(size)], capture_output=True,
+                                         text=True, check=True).stdout) for _ in range(3)]
+        rows.append(spread("peak memory of a validation process", f"{size:,} rows", readings, "MB"))
+    return rows
+
+
+def _memory(size: int) -> None:
+    import resource
+    campaign, schema = load_rules(Settings())
+    sheet = MemorySheet(synthetic(schema, campaign, size))
+    evaluate(sheet, campaign, schema, now=NOW)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # kB on Linux
+
+
+# ------------------------------------------------------------------ documents
+
+def documents(campaign: Any, schema: Any, count: int, repeat: int) -> list[Row]:
     evaluation = evaluate(MemorySheet(synthetic(schema, campaign, int(count * 1.4))), campaign, schema, now=NOW)
     digests = Renderer().digests(TEMPLATES.values())
     specs = [s for s in plan_documents(evaluation.verdicts.values(), campaign, NOW.date(), digests,
                                        individual=schema.individual) if s.record_id][:count]
     jobs = [(s.template, s.context) for s in specs]
 
-    def straightforward() -> None:
+    def plain() -> None:
         for name, context in jobs:
             template = DocxTemplate(DEFAULT_TEMPLATES / name)
             template.render(context, autoescape=True)
@@ -157,13 +167,167 @@ def documents(campaign: Any, schema: Any, count: int, repeat: int) -> list[tuple
     def ours() -> None:
         for _ in Renderer().render_many(jobs):
             pass
+    return [spread("documents/s: straightforward (template loaded per document)", f"{len(jobs):,} nominees",
+                   [len(jobs) / t for t in timed(plain, repeat)], "docs/s"),
+            spread("documents/s: thidua (parsed once, reset, all cores)", f"{len(jobs):,} nominees",
+                   [len(jobs) / t for t in timed(ours, repeat)], "docs/s")]
 
+
+# ------------------------------------------------------------------ against the fake
+
+class Google:
+    """A fake Google with a service account, and thidua's settings for it."""
+
+    def __init__(self, folder: Path, key: tuple[str, str]) -> None:
+        self.fake = FakeGoogle().__enter__()
+        self.fake.add_service_account(ACCOUNT, "bench-key", key[1])
+        self.credentials = folder / "bench-key.json"
+        self.credentials.write_text(json.dumps({
+            "type": "service_account", "project_id": "bench", "private_key_id": "bench-key", "private_key": key[0],
+            "client_email": ACCOUNT, "client_id": "1", "token_uri": f"{self.fake.root}/token"}))
+        connect._google.cache_clear()
+
+    def settings(self, spreadsheet_id: str, folder_id: str | None = None) -> Settings:
+        return Settings(spreadsheet_id=spreadsheet_id, drive_folder_id=folder_id, credentials=self.credentials,
+                        google_api_root=self.fake.root)
+
+    def close(self) -> None:
+        self.fake.__exit__(None, None, None)
+
+
+def _key() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()).decode(),
+            key.public_key().public_bytes(serialization.Encoding.PEM,
+                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+
+
+def _ours(settings: Settings, campaign: Any, schema: Any, *, documents: bool = False) -> None:
+    sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign) if documents else None,
+         renderer=open_renderer(settings), now=NOW)
+
+
+def _plain(google: Google, settings: Settings, campaign: Any, schema: Any, folder: str | None = None) -> None:
+    credentials = load_credentials(settings.credentials)
+    session = google_session(credentials, google.fake.root)
+    client = gspread.Client(None, session=session)
+    straightforward.sync(client, session, settings.spreadsheet_id, folder, campaign, schema, now=NOW)
+
+
+def requests_per_sync(campaign: Any, schema: Any, key: tuple[str, str], shapes: list[tuple[int, int]],
+                      folder: Path) -> list[Row]:
     rows = []
-    for what, function in (("documents: straightforward (template loaded per document)", straightforward),
-                           ("documents: ours (parsed once, reset, all cores)", ours)):
-        rates = sorted(len(jobs) / t for t in timed(function, repeat))
-        rows.append((what, len(jobs), statistics.median(rates), rates[0], rates[-1]))
+    for tabs, size in shapes:
+        counts = {}
+        for who in ("straightforward", "thidua"):
+            google = Google(folder, key)
+            spreadsheet_id = google.fake.add_spreadsheet(synthetic(schema, campaign, size, tabs), editors={ACCOUNT})
+            settings = google.settings(spreadsheet_id)
+            if who == "thidua":
+                _ours(settings, campaign, schema)
+            else:
+                _plain(google, settings, campaign, schema)
+            counts[who] = google.fake.count("sheets")
+            google.close()
+        for who, count in counts.items():
+            rows.append((f"Sheets requests per sync: {who}", f"{tabs} tabs, {size:,} rows", count, count, count,
+                         "requests"))
     return rows
+
+
+def latency(campaign: Any, schema: Any, key: tuple[str, str], count: int, repeat: int, folder: Path) -> list[Row]:
+    """A full sync of `count` new nominations with their documents, 100 ms per request; then a re-sync."""
+    full, again = [], []
+    for _ in range(repeat):
+        google = Google(folder, key)
+        spreadsheet_id = google.fake.add_spreadsheet(synthetic(schema, campaign, count), editors={ACCOUNT})
+        drive = google.fake.add_shared_drive("Bench", {ACCOUNT})
+        settings = google.settings(spreadsheet_id, google.fake.add_folder("Hồ sơ", drive, drive_id=drive))
+        google.fake.latency = 0.1
+        full += timed(lambda settings=settings: _ours(settings, campaign, schema, documents=True), 1)
+        again += timed(lambda settings=settings: _ours(settings, campaign, schema, documents=True), 1)
+        google.close()
+    google = Google(folder, key)
+    spreadsheet_id = google.fake.add_spreadsheet(synthetic(schema, campaign, count), editors={ACCOUNT})
+    drive = google.fake.add_shared_drive("Bench", {ACCOUNT})
+    drive_folder = google.fake.add_folder("Hồ sơ", drive, drive_id=drive)
+    google.fake.latency = 0.1
+    plain = timed(lambda: _plain(google, google.settings(spreadsheet_id), campaign, schema, drive_folder), 1)
+    plain_requests = google.fake.count("sheets") + google.fake.count("drive")
+    google.close()
+    size = f"{count:,} new nominations"
+    return [spread(f"full sync, 100 ms/request: straightforward ({plain_requests:,} requests, 1 run)", size, plain,
+                   "s"),
+            spread("full sync, 100 ms/request: thidua", size, full, "s"),
+            spread("unchanged re-sync, 100 ms/request: thidua", size, again, "s")]
+
+
+# ------------------------------------------------------------------ output
+
+def write(rows: list[Row]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / "bench.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["what", "size", "median", "min", "max", "unit"])
+        writer.writerows([(w, s, round(m, 3), round(lo, 3), round(hi, 3), u) for w, s, m, lo, hi, u in rows])
+    print(f"{'what':<72} {'size':<24} {'median':>12} {'spread (min–max)':>24}  unit")
+    for what, size, median, low, high, unit in rows:
+        print(f"{what:<72} {size:<24} {median:>12,.2f} {f'{low:,.2f}–{high:,.2f}':>24}  {unit}")
+    try:
+        chart(rows)
+    except ImportError:
+        print("(matplotlib is not installed: no chart; `make bench` installs it)")
+
+
+def chart(rows: list[Row]) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    figure, axes = plt.subplots(1, 3, figsize=(16, 5))
+    shapes = [r for r in rows if r[0].startswith("Sheets requests")]
+    labels = sorted({r[1] for r in shapes}, key=lambda s: [int(p.replace(",", "")) for p in s.split() if
+                                                            p.replace(",", "").isdigit()])
+    for offset, who in ((-0.2, "straightforward"), (0.2, "thidua")):
+        values = [next(r[2] for r in shapes if r[1] == label and r[0].endswith(who)) for label in labels]
+        axes[0].bar([i + offset for i in range(len(labels))], values, width=0.4, label=who)
+    axes[0].set_yscale("log")
+    axes[0].set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
+    axes[0].set_title("Sheets requests per sync (log scale)")
+    axes[0].legend()
+    docs = [r for r in rows if r[0].startswith("documents/s")]
+    axes[1].bar(["straightforward", "thidua"], [r[2] for r in docs],
+                yerr=[[r[2] - r[3] for r in docs], [r[4] - r[2] for r in docs]], color=["C0", "C1"])
+    axes[1].set_title(f"documents per second ({docs[0][1]})")
+    walls = [r for r in rows if "100 ms/request" in r[0]]
+    axes[2].bar(["straightforward\nfull", "thidua\nfull", "thidua\nunchanged"], [r[2] for r in walls],
+                yerr=[[r[2] - r[3] for r in walls], [r[4] - r[2] for r in walls]], color=["C0", "C1", "C2"])
+    axes[2].set_title(f"wall time, 100 ms per request ({walls[0][1]}), seconds")
+    figure.tight_layout()
+    figure.savefig(RESULTS / "bench.png", dpi=90)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs (a smoke test)")
+    parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)  # internal: one measured process
+    args = parser.parse_args()
+    if args.memory:
+        _memory(args.memory)
+        return
+    campaign, schema = load_rules(Settings())
+    key = _key()
+    repeat = 2 if args.quick else 5
+    rows = validation(campaign, schema, (1_000, 10_000) if args.quick else (1_000, 10_000, 50_000), repeat)
+    rows += peak_memory((10_000,) if args.quick else (10_000, 50_000))
+    rows += documents(campaign, schema, 200 if args.quick else 1_000, 2 if args.quick else 3)
+    with tempfile.TemporaryDirectory() as folder:
+        shapes = [(3, 10), (30, 10), (100, 10), (3, 500), (30, 500), (100, 500)] if args.quick else \
+            [(3, 10), (30, 10), (100, 10), (3, 5_000), (30, 5_000), (100, 5_000)]
+        rows += requests_per_sync(campaign, schema, key, shapes, Path(folder))
+        rows += latency(campaign, schema, key, 100 if args.quick else 1_000, 2 if args.quick else 3, Path(folder))
+    write(rows)
+    os._exit(0)  # the fakes' server threads are daemons; do not wait for them
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ folder). This script is how the defaults are made and reviewed, in the format of
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -259,13 +260,22 @@ def _repeat_header(row) -> None:
 
 # ------------------------------------------------------------------ the four templates
 
-def to_trinh() -> Document:
-    """Tờ trình đề nghị <tier>, with its danh sách (one per tier decided above the province)."""
+def titled(kind: str | None, title: str, subject: str, left_lines: tuple[str, str] | None = None) -> Document:
+    """A new document: page numbers from page 2, the national header, the title and its subject line."""
     doc = new_document()
     page_numbers(doc.sections[0], skip_first=True)
-    national_header(doc, number_kind="TTr")
-    para(doc, "TỜ TRÌNH", bold=True, align="center", before=Pt(18), after=Pt(0))
-    para(doc, "Về việc đề nghị tặng {{ tier.name }}", bold=True, align="center", after=Pt(0))
+    if left_lines:
+        national_header(doc, number_kind=kind, left_lines=left_lines)
+    else:
+        national_header(doc, number_kind=kind)
+    para(doc, title, bold=True, align="center", before=Pt(18), after=Pt(0))
+    para(doc, subject, bold=True, align="center", after=Pt(0))
+    return doc
+
+
+def to_trinh() -> Document:
+    """Tờ trình đề nghị <tier>, with its danh sách (one per tier decided above the province)."""
+    doc = titled("TTr", "TỜ TRÌNH", "Về việc đề nghị tặng {{ tier.name }}")
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
     para(doc, "Kính gửi: {{ tier.addressed_to }}.", align="center", before=Pt(12), after=Pt(12))
     legal_bases(doc)
@@ -285,11 +295,7 @@ def to_trinh() -> Document:
 
 def quyet_dinh() -> Document:
     """Quyết định về việc tặng Giấy khen of the provincial chief, with its danh sách."""
-    doc = new_document()
-    page_numbers(doc.sections[0], skip_first=True)
-    national_header(doc, number_kind="QĐ")
-    para(doc, "QUYẾT ĐỊNH", bold=True, align="center", before=Pt(18), after=Pt(0))
-    para(doc, "Về việc tặng {{ tier.name }}", bold=True, align="center", after=Pt(0))
+    doc = titled("QĐ", "QUYẾT ĐỊNH", "Về việc tặng {{ tier.name }}")
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
     para(doc, "{{ org.signer_authority }}", bold=True, align="center", before=Pt(12), after=Pt(12))
     legal_bases(doc)
@@ -310,11 +316,8 @@ def quyet_dinh() -> Document:
 
 def tom_tat(*, collective: bool) -> Document:
     """Bản tóm tắt thành tích: one per valid nominee, confirmed by the head of the unit."""
-    doc = new_document()
-    page_numbers(doc.sections[0], skip_first=True)
-    national_header(doc, number_kind=None, left_lines=("{{ org.agency }}", "{{ unit.name_upper }}"))
-    para(doc, "BẢN TÓM TẮT THÀNH TÍCH", bold=True, align="center", before=Pt(18), after=Pt(0))
-    para(doc, "Đề nghị tặng {{ tier.name }}", bold=True, align="center", after=Pt(0))
+    doc = titled(None, "BẢN TÓM TẮT THÀNH TÍCH", "Đề nghị tặng {{ tier.name }}",
+                 left_lines=("{{ org.agency }}", "{{ unit.name_upper }}"))
     para(doc, "(Trong {{ campaign.name }})", italic=True, align="center", after=Pt(0))
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
     if collective:
@@ -391,11 +394,23 @@ def prune(doc: Document) -> None:
     doc.core_properties.keywords = doc.core_properties.category = ""
 
 
+def deterministic(path: Path) -> None:
+    """Rewrite the .docx with fixed entry times: an unchanged template keeps its bytes (and so the
+    content keys of the documents made from it)."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+
+
 def main(folder: Path = HERE) -> None:
     for name, build in TEMPLATES.items():
         doc = build()
         prune(doc)
         doc.save(folder / name)
+        deterministic(folder / name)
         print(f"wrote {folder / name}")
 
 

@@ -22,6 +22,7 @@ import gspread
 
 from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
+from automation.schema import column_letter
 from automation.sheets import Layout, RowFlags, Snapshot, TabData, TabWrite, WritePlan, row_fingerprint
 from automation.text import fold
 
@@ -34,14 +35,6 @@ GROW_ROWS = 500  # rows added at once when Nhật ký or Tổng hợp reach the 
 
 def quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def letters(index: int) -> str:
-    text, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 class GoogleSheet:
@@ -81,11 +74,9 @@ class GoogleSheet:
         log_title = self._title_like(plan.log_title)
         log_rows = len(snapshot.tabs[log_title].rows) if log_title in snapshot.tabs else 0
         log_at = max(log_rows, 1) + 1  # row 1 holds the header
-        summary_height = max(len(plan.summary), len(snapshot.tabs[summary_title].rows)
-                             if summary_title in snapshot.tabs else 0)
-        summary_width = max([len(r) for r in plan.summary] +
-                            [len(r) for r in snapshot.tabs[summary_title].rows] if summary_title in snapshot.tabs
-                            else [len(r) for r in plan.summary])
+        previous = snapshot.tabs[summary_title].rows if summary_title in snapshot.tabs else []
+        summary_height = max(len(plan.summary), len(previous))  # blanks over what the last summary left
+        summary_width = max(len(r) for r in [*plan.summary, *previous])
         self._repair_grids(plan, summary_title, summary_height, summary_width, log_title, log_at)
 
         current = self._reread([t.title for t in plan.tabs])
@@ -146,7 +137,7 @@ class GoogleSheet:
                 by_id.setdefault(record_id, []).append(index)
             by_content.setdefault(row_fingerprint(row, tab.unit_columns), []).append(index)
         taken: set[int] = set()
-        ranges = [{"range": f"{quote(tab.title)}!{letters(position)}1", "values": [[header]]}
+        ranges = [{"range": f"{quote(tab.title)}!{column_letter(position)}1", "values": [[header]]}
                   for position, header in tab.new_headers.items()]
         for flags in tab.rows:
             target = self._locate(flags, rows, by_id, by_content, taken, id_at, tab.unit_columns)
@@ -358,8 +349,8 @@ def _row_ranges(tab: TabWrite, flags: RowFlags, sheet_row: int) -> list[dict[str
     cells = sorted((tab.job_columns[key], value) for key, value in flags.values.items())
     first, last = cells[0][0], cells[-1][0]
     if last - first + 1 == len(cells):
-        return [{"range": f"{quote(tab.title)}!{letters(first)}{sheet_row}", "values": [[v for _, v in cells]]}]
-    return [{"range": f"{quote(tab.title)}!{letters(c)}{sheet_row}", "values": [[v]]} for c, v in cells]
+        return [{"range": f"{quote(tab.title)}!{column_letter(first)}{sheet_row}", "values": [[v for _, v in cells]]}]
+    return [{"range": f"{quote(tab.title)}!{column_letter(c)}{sheet_row}", "values": [[v]]} for c, v in cells]
 
 
 def _grow(grid: dict[str, Any], height: int, width: int) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ ever deleted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +27,8 @@ class StoredDocument:
 
 
 class DocumentStore(Protocol):
+    parallel: int  # how many save() calls may run at once (1 for a local folder)
+
     def inventory(self) -> dict[str, StoredDocument]:
         """Every document this job put in the store and that is still there, by id."""
         ...
@@ -52,16 +55,19 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
     stale_ids = {s.doc_id for s in stale}
     links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
     rendered = renderer.render_many([(s.template, s.context) for s in stale])
+    parallel = getattr(store, "parallel", 1)  # a remote store uploads several documents at once
     try:
-        for spec, data in zip(stale, rendered):
-            previous = held.get(spec.doc_id)
-            stored = store.save(spec, data, previous)
-            if spec.record_id:
-                links[spec.record_id] = stored.link
-            if previous is None:
-                counts.created += 1
-            else:
-                counts.updated += 1
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            pending = [(spec, pool.submit(store.save, spec, data, held.get(spec.doc_id)))
+                       for spec, data in zip(stale, rendered)]
+            for spec, future in pending:
+                stored = future.result()
+                if spec.record_id:
+                    links[spec.record_id] = stored.link
+                if spec.doc_id in held:
+                    counts.updated += 1
+                else:
+                    counts.created += 1
         wanted = {s.doc_id for s in specs}
         for doc_id, stored in held.items():
             if doc_id not in wanted:

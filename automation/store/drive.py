@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from typing import Any
 
 import requests
@@ -31,11 +32,16 @@ FILE_FIELDS = "id,name,parents,appProperties,webViewLink"
 
 
 class DriveStore:
+    # Uploads in flight at once: latency (~100 ms a request) dominates, and Drive's write quota
+    # (a few writes a second per user, sustained) makes more than a handful pointless.
+    parallel = 4
+
     def __init__(self, session: requests.Session, folder_id: str, campaign: str, *, account: str = "",
                  retry: Retry | None = None) -> None:
         self.session, self.folder_id, self.campaign = session, folder_id, campaign
         self.account, self.retry = account or "tài khoản đang dùng", retry
         self._folders: dict[str, str] = {"": folder_id}  # path → folder id
+        self._folder_lock = threading.Lock()  # uploads run in parallel; each folder is made once
         self._files: dict[str, tuple[str, str]] = {}  # document id → (file id, parent id)
 
     # ------------------------------------------------------------ the protocol
@@ -119,10 +125,14 @@ class DriveStore:
                 return files
 
     def _folder(self, path: str) -> str:
+        with self._folder_lock:
+            return self._folder_locked(path)
+
+    def _folder_locked(self, path: str) -> str:
         if path in self._folders:
             return self._folders[path]
         parent_path, _, name = path.rpartition("/")
-        parent = self._folder(parent_path)
+        parent = self._folder_locked(parent_path)
         answer = self._request("POST", FILES, params={**ALL_DRIVES, "fields": "id"}, what=f"tạo thư mục '{path}'",
                                body={"name": name, "mimeType": FOLDER, "parents": [parent],
                                      "appProperties": {"thidua_campaign": self.campaign, "thidua_kind": "folder"}})

@@ -22,6 +22,8 @@ MANIFEST = ".thidua-manifest.json"
 
 
 class FolderStore:
+    parallel = 1  # local writes are fast; one at a time keeps the manifest simple
+
     def __init__(self, root: Path, *, link_base: Path | None = None) -> None:
         self.root = Path(root)
         self.link_base = Path(link_base) if link_base else self.root

@@ -190,6 +190,7 @@ class FakeGoogle:
         self.hooks: list[tuple[Callable[[Recorded], bool], Callable[[], None]]] = []
         self.lock = threading.RLock()
         self.timeout_sleep = 5.0
+        self.latency = 0.0  # seconds added to every answer, as the real API's round trip (bench/)
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
 
@@ -857,6 +858,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         recorded = Recorded(self.command, url.path, query, body)
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
         with self.fake.lock:
             self.fake.requests.append(recorded)
             fault = next((f for f in self.fake.faults if f.times > 0 and f.match(recorded)), None)
