@@ -142,11 +142,13 @@ def peak_memory(sizes: tuple[int, ...]) -> list[Row]:
 
 
 def _memory(size: int) -> None:
-    import resource
+    """Peak resident memory of this process. Not ru_maxrss: on Linux it survives exec, so a child
+    would report its parent's peak; VmHWM belongs to the new address space."""
     campaign, schema = load_rules(Settings())
     sheet = MemorySheet(synthetic(schema, campaign, size))
     evaluate(sheet, campaign, schema, now=NOW)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # kB on Linux
+    status = Path("/proc/self/status").read_text()
+    print(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
 
 
 # ------------------------------------------------------------------ documents
