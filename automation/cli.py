@@ -108,7 +108,8 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
-        click.echo(f"\nBảng tính mẫu: {workbook}\nCấu hình:      {settings.config}")
+        documents = os.path.relpath(settings.output_dir) if settings.output_dir else ""
+        click.echo(f"\nBảng tính mẫu: {workbook}\nVăn bản Word:  {documents}/\nCấu hình:      {settings.config}")
         click.echo(f"Mở bảng tính để xem cột 'Trạng thái' và 'Nội dung cần sửa'; chạy lại: "
                    f"thidua sync --config {settings.config}")
     return 0
