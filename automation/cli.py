@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -15,6 +16,7 @@ from collections.abc import Callable
 import click
 
 from automation import __version__
+from automation.clock import now_local
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.errors import ThiduaError
 from automation.findings import Status
@@ -321,8 +323,7 @@ def _process_alive(pid: int) -> bool:
 def _when(value: str | None) -> str:
     if not value:
         return "chưa có"
-    from datetime import datetime
-    return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S")
+    return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _describe_health(health: Health, alive: bool) -> str:
@@ -377,6 +378,5 @@ def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:
             click.echo(f"Bỏ qua các tab không có trong danh mục: {', '.join(report.ignored_tabs)}")
 
 
-def _today() -> Any:
-    from automation.clock import now_local
+def _today() -> dt.date:
     return now_local().date()

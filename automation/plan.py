@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from collections.abc import Mapping
 
@@ -23,11 +24,11 @@ class Verdict:
     record_id: str
     findings: tuple[Finding, ...]
 
-    @property
+    @functools.cached_property  # asked by the report, the plan and the documents, for every row
     def status(self) -> Status:
         return status_of(self.findings)
 
-    @property
+    @functools.cached_property
     def messages(self) -> str:
         return messages_of(self.findings)
 
