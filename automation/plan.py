@@ -86,12 +86,12 @@ def plan_tabs(intake: Intake, verdicts: Mapping[tuple[str, int], Verdict], docum
                 "messages": verdict.messages,
                 "document": documents.get(verdict.record_id, ""),
                 "checked_at": stamp,
-            }, n.fingerprint, had_id=n.job.get("record_id", "").upper() == verdict.record_id))
+            }, n.fingerprint, read_id=n.job.get("record_id", "")))
         empty = row_fingerprint([], tab.unit_positions)
         for row, job in tab.stale_rows:
             rows.append(RowFlags(row, job.get("record_id", ""),
                                  {key: "" for key in tab.job_columns if key != "record_id"}, empty,
-                                 had_id=bool(job.get("record_id"))))
+                                 read_id=job.get("record_id", "")))
         writes.append(TabWrite(tab.title, dict(tab.job_columns), dict(tab.new_headers), tuple(rows),
                                tab.unit_positions))
     return tuple(writes)

@@ -447,3 +447,20 @@ def test_check_on_google_reads_only(demo_on_google, fake):
     assert result.exit_code == 1 and "Tab 'P2'" in result.output  # some rows are not valid
     assert [r.method for r in fake.requests if r.api == "sheets"] == ["GET", "GET"]  # metadata and one batchGet
     assert fake.count("drive") == 0
+
+
+def test_a_copied_row_with_a_duplicate_id_gets_its_new_id_and_flags_on_google(fake, credentials_file, schema):
+    spreadsheet_id = _small_sheet(fake, schema)
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    sheet = fake.spreadsheets[spreadsheet_id].sheet("Gò Dầu")
+    header = sheet.rows[0]
+    copy = list(sheet.rows[1])  # An, with its id, pasted below as a new row
+    copy[2] = "An Sao Chép"
+    sheet.rows.append(copy)
+    sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+    rows = fake.values(spreadsheet_id, "Gò Dầu")
+    ids = [r[header.index("Mã hồ sơ")] for r in rows[1:]]
+    assert ids == ["GD-0001", "GD-0002", "GD-0003", "GD-0004", "GD-0005"]
+    assert rows[-1][header.index("Trạng thái")] == "Hợp lệ"

@@ -42,7 +42,7 @@ class RowFlags:
     record_id: str
     values: dict[str, str]  # job column key → text to write ("" clears)
     fingerprint: str = ""  # the unit's cells when read; a row whose cells changed since is left for the next run
-    had_id: bool = False  # the id was in the sheet when read (else it is new, and the row is found by content)
+    read_id: str = ""  # the id cell as read (empty, kept, or a copy's duplicate): with the fingerprint, finds the row
 
 
 @dataclass(frozen=True)

@@ -126,40 +126,22 @@ class GoogleSheet:
         return {t: [list(r) for r in block.get("values", [])] for t, block in zip(titles, data.get("valueRanges", []))}
 
     def _tab_ranges(self, tab: TabWrite, rows: list[list[Any]]) -> list[dict[str, Any]]:
-        """Each flag on the row it describes now, or nowhere if that row changed since it was judged."""
+        """Each flag on the row it describes now, or nowhere if that row changed since it was judged.
+
+        A row is found by its id cell as read (empty for a new row, a duplicate for a copied one)
+        together with its unit's cells: both must be unchanged since they were judged."""
         id_at = tab.job_columns["record_id"]
-        by_id: dict[str, list[int]] = {}
-        by_content: dict[str, list[int]] = {}
+        rows_by_key: dict[tuple[str, str], list[int]] = {}
         for index in range(1, len(rows)):
-            row = rows[index]
-            record_id = str(row[id_at]).strip().upper() if id_at < len(row) and row[id_at] not in (None, "") else ""
-            if record_id:
-                by_id.setdefault(record_id, []).append(index)
-            by_content.setdefault(row_fingerprint(row, tab.unit_columns), []).append(index)
-        taken: set[int] = set()
+            key = (_id_cell(rows[index], id_at), row_fingerprint(rows[index], tab.unit_columns))
+            rows_by_key.setdefault(key, []).append(index)
         ranges = [{"range": f"{quote(tab.title)}!{column_letter(position)}1", "values": [[header]]}
                   for position, header in tab.new_headers.items()]
         for flags in tab.rows:
-            target = self._locate(flags, rows, by_id, by_content, taken, id_at, tab.unit_columns)
-            if target is None:
-                continue
-            taken.add(target)
-            ranges += _row_ranges(tab, flags, target + 1)
+            candidates = rows_by_key.get((flags.read_id.strip().upper(), flags.fingerprint))
+            if candidates:  # identical rows (a pasted copy) are taken in order, one flag each
+                ranges += _row_ranges(tab, flags, candidates.pop(0) + 1)
         return ranges
-
-    @staticmethod
-    def _locate(flags: RowFlags, rows: list[list[Any]], by_id: dict[str, list[int]], by_content: dict[str, list[int]],
-                taken: set[int], id_at: int, positions: tuple[int, ...]) -> int | None:
-        """The row's index now, if its unit cells are still those that were judged."""
-        if flags.had_id:
-            candidates = by_id.get(flags.record_id.upper(), [])
-        else:  # a row that had no id: same content, and still without one
-            candidates = [i for i in by_content.get(flags.fingerprint, [])
-                          if not (id_at < len(rows[i]) and rows[i][id_at] not in (None, ""))]
-        for index in candidates:
-            if index not in taken:
-                return index if row_fingerprint(rows[index], positions) == flags.fingerprint else None
-        return None
 
     # ------------------------------------------------------------ setup
 
@@ -309,6 +291,10 @@ class GoogleSheet:
                 raise ConfigError(f"Google từ chối thông tin xác thực khi {what}; kiểm tra tệp khóa.") from None
             raise SourceError(f"Google trả lỗi khi {what}: HTTP {code} {exc.error.get('message', '')}".rstrip()
                               + ".") from None
+
+
+def _id_cell(row: list[Any], at: int) -> str:
+    return str(row[at]).strip().upper() if at < len(row) and row[at] not in (None, "") else ""
 
 
 def _condition_text(rule: dict[str, Any]) -> str | None:
