@@ -17,7 +17,7 @@ from automation.errors import SourceError
 from automation.report import SUMMARY_CODE, SUMMARY_ISSUED
 from automation.schema import Cell, HeaderMap, Schema, column_letter, is_blank, locate_columns, parse_cell
 from automation.sheets import Snapshot, TabData, row_fingerprint
-from automation.text import clean, fold
+from automation.text import clean, fold, title_like
 
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
 RECORD_ID = re.compile(r"^([A-Za-z0-9_]{1,12})-(\d{4,})$")
@@ -117,8 +117,7 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
 
 
 def _find_tab(snapshot: Snapshot, title: str) -> TabData | None:
-    wanted = fold(title)
-    return next((tab for name, tab in snapshot.tabs.items() if fold(name) == wanted), None)
+    return snapshot.tabs.get(title_like(snapshot.tabs, title))
 
 
 def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> list[Unit]:

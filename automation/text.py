@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 import unicodedata
 
 # C0/C1 control characters except tab, line feed and carriage return (handled separately):
@@ -39,3 +40,10 @@ def _already_clean(text: str) -> bool:
 def fold(text: str) -> str:
     """The form two values are compared in: NFC, case-folded, spaces collapsed."""
     return unicodedata.normalize("NFC", clean(text).casefold())
+
+
+def title_like(titles: Iterable[str], wanted: str) -> str:
+    """The existing tab title a user meant (same text ignoring case, spaces and Unicode form), or
+    `wanted` itself when there is none."""
+    key = fold(wanted)
+    return next((title for title in titles if fold(title) == key), wanted)

@@ -24,7 +24,7 @@ from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
 from automation.schema import column_letter
 from automation.sheets import Layout, RowFlags, Snapshot, TabData, TabWrite, WritePlan, row_fingerprint
-from automation.text import fold
+from automation.text import fold, title_like
 
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
 SETUP_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties),conditionalFormats,protectedRanges)"
@@ -70,8 +70,8 @@ class GoogleSheet:
 
     def write(self, plan: WritePlan) -> None:
         snapshot = self._snapshot or self.read()
-        summary_title = self._title_like(plan.summary_title)
-        log_title = self._title_like(plan.log_title)
+        summary_title = title_like(self._grids, plan.summary_title)
+        log_title = title_like(self._grids, plan.log_title)
         log_rows = len(snapshot.tabs[log_title].rows) if log_title in snapshot.tabs else 0
         log_at = max(log_rows, 1) + 1  # row 1 holds the header
         previous = snapshot.tabs[summary_title].rows if summary_title in snapshot.tabs else []
@@ -90,9 +90,6 @@ class GoogleSheet:
         data.append({"range": f"{quote(log_title)}!A{log_at}", "values": [plan.log_row]})
         self._call(lambda: self.http.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW",
                                                                                "data": data}), "ghi kết quả")
-
-    def _title_like(self, title: str) -> str:
-        return next((t for t in self._grids if fold(t) == fold(title)), title)
 
     def _repair_grids(self, plan: WritePlan, summary_title: str, summary_height: int, summary_width: int,
                       log_title: str, log_at: int) -> None:
@@ -152,13 +149,13 @@ class GoogleSheet:
                           "đọc thông tin bảng tính")
         sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
         tabs = [t for t in layout.tabs if not t.hidden]  # the lists tab serves .xlsx dropdowns only
-        present = [title for t in tabs if (title := _like(sheets, t.title)) in sheets and t.columns]
+        present = [title for t in tabs if (title := title_like(sheets, t.title)) in sheets and t.columns]
         cells = self._first_rows(present)
         next_id = max([s["properties"]["sheetId"] for s in sheets.values()] + [0]) + 1
         requests: list[dict[str, Any]] = []
         changes: list[str] = []
         for tab in tabs:
-            title = _like(sheets, tab.title)
+            title = title_like(sheets, tab.title)
             sheet = sheets.get(title)
             if sheet is None:
                 sheet = {"properties": {"sheetId": next_id, "title": tab.title,
@@ -300,10 +297,6 @@ def _id_cell(row: list[Any], at: int) -> str:
 def _condition_text(rule: dict[str, Any]) -> str | None:
     values = rule.get("booleanRule", {}).get("condition", {}).get("values") or [{}]
     return values[0].get("userEnteredValue")
-
-
-def _like(sheets: dict[str, Any], title: str) -> str:
-    return next((t for t in sheets if fold(t) == fold(title)), title)
 
 
 def _cells(sheet_id: int, row: int, column: int, values: list[list[str]]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from automation.errors import SourceError, SourceLockedError
 from automation.schema import Formula, column_letter
 from automation.sheets import Layout, Snapshot, TabData, TabLayout, WritePlan
-from automation.text import fold
+from automation.text import fold, title_like
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 JOB_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -194,7 +194,7 @@ class Workbook:
 
 
 def _title_like(book: openpyxl.Workbook, title: str) -> str:
-    return next((ws.title for ws in book.worksheets if fold(ws.title) == fold(title)), title)
+    return title_like(book.sheetnames, title)
 
 
 def _tab(book: openpyxl.Workbook, title: str) -> Worksheet:
