@@ -12,7 +12,7 @@ import pytest
 from automation.campaign import load_campaign
 from automation.errors import CampaignError
 from automation.schema import DEFAULT_CAMPAIGN
-from tests.conftest import DATA
+from tests.builders import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import main
-from tests.conftest import headers, registry, save_workbook, valid_row, as_cells
+from tests.builders import headers, registry, save_workbook, valid_row, as_cells
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from automation.render import Renderer
 from automation.sheets.workbook import Workbook
 from automation.store.folder import MANIFEST, FolderStore
 from automation.sync import evaluate, sync
-from tests.conftest import (BK_TTG, BK_VKSTC, GIAY_KHEN, HCLD, NOW, as_cells, headers, read_workbook, registry,
+from tests.builders import (BK_TTG, BK_VKSTC, GIAY_KHEN, HCLD, NOW, as_cells, headers, read_workbook, registry,
                             save_workbook, valid_row)
 
 TT_HCLD = "01 Huân chương Lao động/Tờ trình đề nghị Huân chương Lao động.docx"
@@ -117,7 +117,7 @@ def test_each_to_trinh_states_the_copies_of_its_tier(tmp_path, campaign, schema,
 
 def test_without_office_approval_required_every_valid_row_enters(tmp_path, base_schema):
     from automation.campaign import load_campaign
-    from tests.conftest import DATA
+    from tests.builders import DATA
     other = load_campaign(DATA / "flood-relief.toml", scopes=base_schema.column("scope").choices)
     schema = base_schema.with_campaign(other)
     row = valid_row(award="Giấy khen", category="Cứu hộ, cứu nạn", office_review=None,
@@ -341,7 +341,7 @@ def test_the_row_links_to_its_summary_relative_to_the_workbook(campaign_book, ca
     ("{{ org.agency }} {% if %}", "Văn bản có dấu ngoặc nhọn {{ x }} và {% for %} của Jinja, phải giữ nguyên. " * 3),
 ])
 def test_hostile_text_makes_a_valid_document(tmp_path, campaign, schema, name, summary):
-    from tests.conftest import MemorySheet
+    from tests.builders import MemorySheet
     row = valid_row(name=name, summary=summary)
     sheet = MemorySheet({"Đơn vị": registry(("GD", "Gò Dầu")), "Gò Dầu": [headers(schema), as_cells(schema, row)]})
     store = FolderStore(tmp_path / "out")
@@ -356,7 +356,7 @@ def test_hostile_text_makes_a_valid_document(tmp_path, campaign, schema, name, s
 
 
 def test_line_breaks_in_a_summary_become_paragraphs(tmp_path, campaign, schema):
-    from tests.conftest import MemorySheet
+    from tests.builders import MemorySheet
     summary = ("Đoạn một nói về thành tích trực tiếp tham gia phòng, chống dịch tại địa phương trong nhiều tháng.\n"
                "Đoạn hai nói về cấp độ và phạm vi ảnh hưởng của thành tích được Ủy ban nhân dân tỉnh ghi nhận.")
     sheet = MemorySheet({"Đơn vị": registry(("GD", "Gò Dầu")),

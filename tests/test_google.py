@@ -12,7 +12,7 @@ from automation.connect import load_rules, open_renderer, open_spreadsheet, open
 from automation.demo import build_demo
 from automation.sheets.workbook import Workbook
 from automation.sync import sync
-from tests.conftest import read_workbook
+from tests.builders import read_workbook
 from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_merges, workbook_tabs
 
 NOW = dt.datetime(2022, 1, 10, 9, 30)  # after every date in the demo
@@ -81,7 +81,7 @@ def test_the_cli_reaches_google_through_the_api_root_switch(demo_on_google, fake
 # ------------------------------------------------------------------ request budget
 
 def _synthetic(schema, tabs: int, rows: int) -> dict[str, list[list]]:
-    from tests.conftest import as_cells, headers, registry, valid_row
+    from tests.builders import as_cells, headers, registry, valid_row
     codes = [(f"U{i}", f"Đơn vị {i}") for i in range(tabs)]
     out = {"Đơn vị": registry(*codes)}
     for i, (_, title) in enumerate(codes):
@@ -260,7 +260,7 @@ def _second_read(r):
 
 
 def _small_sheet(fake, schema):
-    from tests.conftest import as_cells, headers, registry, valid_row
+    from tests.builders import as_cells, headers, registry, valid_row
     rows = [valid_row(name="An", proposed_on=44515), valid_row(name="Bình", copies_submitted=0, proposed_on=44515),
             valid_row(name="Cường", gender="?", proposed_on=44515), valid_row(name="Dũng", proposed_on=44515)]
     return fake.add_spreadsheet({"Đơn vị": registry(("GD", "Gò Dầu")),
@@ -292,7 +292,7 @@ def _unit_cells(sheet, width):
     pytest.param(lambda s: s.rows.__setitem__(slice(1, None), list(reversed(s.rows[1:]))), id="sort"),
 ])
 def test_flags_land_on_the_rows_they_describe_when_units_move_rows(fake, credentials_file, schema, edit):
-    from tests.conftest import headers
+    from tests.builders import headers
     spreadsheet_id = _small_sheet(fake, schema)
     settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
     campaign, _ = load_rules(settings)
@@ -329,7 +329,7 @@ def test_a_row_typed_into_meanwhile_is_left_for_the_next_run(fake, credentials_f
 
 
 def test_text_that_looks_like_a_formula_is_written_raw(fake, credentials_file, schema):
-    from tests.conftest import as_cells, headers, valid_row
+    from tests.builders import as_cells, headers, valid_row
     spreadsheet_id = fake.add_spreadsheet({
         "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa", "Loại đơn vị"],
                    ["GD", "=Đơn vị +1", "Gò Dầu", "", "VKS cấp huyện"]],
@@ -351,7 +351,7 @@ def _value_input_options(fake):
 # ------------------------------------------------------------------ setup on Google
 
 def test_setup_on_google_in_one_batch_update_then_nothing(fake, credentials_file, schema, monkeypatch):
-    from tests.conftest import registry
+    from tests.builders import registry
     spreadsheet_id = fake.add_spreadsheet({"Đơn vị": registry(("GD", "Gò Dầu"), ("TC", "Tân Châu"))},
                                           editors={ACCOUNT, OFFICE})
     monkeypatch.setenv("THIDUA_GOOGLE_API_ROOT", fake.root)

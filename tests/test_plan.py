@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from automation.nominations import read_intake
 from automation.plan import assign_ids
-from tests.conftest import TODAY, MemorySheet, as_cells, headers, registry, valid_row
+from tests.builders import TODAY, MemorySheet, as_cells, headers, registry, valid_row
 
 
 def intake_of(schema, rows_by_tab, summary=None):

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from automation.cli import main, sync_once
 from automation.runner import CampaignLock, Health, LockBusyError, Runner, describe, parse_at, parse_every
 from automation.settings import load_settings, state_file
-from tests.conftest import as_cells, headers, registry, save_workbook, valid_row
+from tests.builders import as_cells, headers, registry, save_workbook, valid_row
 
 T0 = dt.datetime(2021, 12, 20, 6, 0, 0)
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 
 from automation.schema import Formula, locate_columns, parse_cell
 from automation.text import fold
-from tests.conftest import TODAY, headers
+from tests.builders import TODAY, headers
 
 
 def parse(schema, key, raw):

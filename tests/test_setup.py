@@ -7,7 +7,7 @@ import openpyxl
 from automation.layout import build_layout
 from automation.nominations import read_intake
 from automation.sheets.workbook import Workbook
-from tests.conftest import TODAY, as_cells, headers, read_workbook, registry, save_workbook, valid_row
+from tests.builders import TODAY, as_cells, headers, read_workbook, registry, save_workbook, valid_row
 
 
 def setup(path, schema, campaign):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from automation.campaign import load_campaign
 from automation.sync import sync
-from tests.conftest import DATA, NOW, MemorySheet, as_cells, headers, registry, valid_row
+from tests.builders import DATA, NOW, MemorySheet, as_cells, headers, registry, valid_row
 
 
 def test_control_characters_never_reach_the_sheet(schema, campaign):

@@ -18,7 +18,7 @@ from automation.layout import build_layout
 from automation.nominations import read_intake
 from automation.sheets.workbook import Workbook
 from automation.sync import sync
-from tests.conftest import (BK_VKSTC, NOW, TODAY, as_cells, headers, read_workbook, registry, save_workbook,
+from tests.builders import (BK_VKSTC, NOW, TODAY, as_cells, headers, read_workbook, registry, save_workbook,
                             valid_row)
 
 JOB = ["Mã hồ sơ", "Trạng thái", "Nội dung cần sửa", "Văn bản", "Kiểm tra lúc"]
