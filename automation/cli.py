@@ -15,17 +15,14 @@ from collections.abc import Callable
 
 import click
 
-from automation import __version__
-from automation.clock import now_local
-from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
+from automation import __version__, operations
+from automation.counts import SyncReport
 from automation.errors import ThiduaError
 from automation.findings import Status
-from automation.layout import build_layout
-from automation.nominations import read_intake
-from automation.report import SyncReport, console_table
+from automation.overview import console_table
 from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
+from automation.schema import Key
 from automation.settings import Settings, load_settings, state_file
-from automation.sync import evaluate, sync
 
 EXIT_NOT_VALID = 1
 EXIT_CANNOT_RUN = 2
@@ -99,14 +96,7 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
     \b
     Ví dụ:  thidua demo --dir demo
     """
-    from automation.demo import build_demo
-
-    settings = build_demo(folder)
-    campaign, schema = load_rules(settings)
-    sheet = open_spreadsheet(settings)
-    intake = read_intake(sheet.read(), schema, today=_today())
-    sheet.setup(build_layout(schema, campaign, intake.units))
-    report = sync(sheet, campaign, schema, store=open_store(settings, campaign), renderer=open_renderer(settings))
+    settings, report = operations.run_demo(folder)
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
@@ -126,15 +116,7 @@ def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
     \b
     Ví dụ:  thidua setup --workbook thidua.xlsx
     """
-    settings = _settings(config, **flags)
-    campaign, schema = load_rules(settings)
-    sheet = open_spreadsheet(settings)
-    units = ()
-    try:
-        units = read_intake(sheet.read(), schema, today=_today()).units
-    except ThiduaError:
-        pass  # a new or unregistered workbook: setup creates the registry tab first
-    changes = sheet.setup(build_layout(schema, campaign, units, office=settings.office_emails))
+    changes = operations.set_up_spreadsheet(_settings(config, **flags))
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:
@@ -153,15 +135,13 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
     \b
     Ví dụ:  thidua check --workbook thidua.xlsx
     """
-    settings = _settings(config, **flags)
-    campaign, schema = load_rules(settings)
-    evaluation = evaluate(open_spreadsheet(settings), campaign, schema)
+    evaluation = operations.check(_settings(config, **flags))
     rows = sorted(evaluation.verdicts.values(), key=lambda v: (v.nomination.unit.row, v.nomination.row))
     not_valid = [v for v in rows if v.status is not Status.HOP_LE]
     if as_json:
         click.echo(json.dumps({
             **evaluation.report.as_dict(),
-            "rows": [{"tab": v.nomination.tab, "row": v.nomination.row, "name": v.nomination.value("name"),
+            "rows": [{"tab": v.nomination.tab, "row": v.nomination.row, "name": v.nomination.value(Key.NAME),
                       "status": v.status.value, "findings": [f.line() for f in v.findings]} for v in rows],
         }, ensure_ascii=False, indent=2))
     elif not quiet:
@@ -172,7 +152,8 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
             if v.nomination.tab != tab:
                 tab = v.nomination.tab
                 click.echo(f"\nTab '{tab}'")
-            click.echo(f"  dòng {v.nomination.row}: {v.nomination.value('name') or '(chưa có tên)'} — {v.status.value}")
+            name = v.nomination.value(Key.NAME) or "(chưa có tên)"
+            click.echo(f"  dòng {v.nomination.row}: {name} — {v.status.value}")
             for line in v.messages.splitlines():
                 click.echo(f"      {line}")
         click.echo()
@@ -196,16 +177,9 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
-        report = sync_once(settings)
+        report = operations.sync_once(settings)
     _print_report(report, as_json=as_json, quiet=quiet)
     return 0
-
-
-def sync_once(settings: Settings) -> SyncReport:
-    """One sync with everything read afresh: edits to the config or campaign apply at the next run."""
-    campaign, schema = load_rules(settings)
-    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
-                renderer=open_renderer(settings))
 
 
 @main.command()
@@ -239,7 +213,7 @@ def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_te
 
     def job() -> SyncReport:
         with sync_lock.acquire(wait=300):  # a manual `thidua sync` may be running: let it finish
-            return sync_once(settings)
+            return operations.sync_once(settings)
 
     with CampaignLock(state_file(settings, "run.lock"), busy="Đã có 'thidua run' đang chạy cho chiến dịch này"
                       ).acquire(wait=0):
@@ -377,6 +351,3 @@ def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:
         if report.ignored_tabs:
             click.echo(f"Bỏ qua các tab không có trong danh mục: {', '.join(report.ignored_tabs)}")
 
-
-def _today() -> dt.date:
-    return now_local().date()

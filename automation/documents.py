@@ -1,6 +1,6 @@
 """Which Word documents the verdicts call for, what goes in each, and a content key per document.
 
-Pure: verdicts and the campaign in, `DocumentSpec`s out. A spec's `key` is a hash of its
+Pure: verdicts and the campaign in, `DocumentSpec`s (automation.store) out. A spec's `key` is a hash of its
 template and its data (everything but the date it is dated), so a document is rendered again
 only when what it is made of changed; the date is the day it was last (re)drafted.
 
@@ -18,17 +18,17 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 from collections.abc import Iterable
 
 from automation.campaign import Campaign, Tier
 from automation.findings import Status
-from automation.plan import Verdict
+from automation.schema import Key
+from automation.store import DocumentSpec
 from automation.text import clean
+from automation.verdict import Verdict
 
 SUMMARY_FOLDER = "Tóm tắt thành tích"
-ARCHIVE_FOLDER = "Lưu trữ"
 TEMPLATES = {"to_trinh": "to_trinh.docx", "quyet_dinh": "quyet_dinh.docx",
              "individual": "tom_tat_ca_nhan.docx", "collective": "tom_tat_tap_the.docx"}
 DOCUMENT_NAMES = {"to_trinh": "Tờ trình đề nghị {tier}", "quyet_dinh": "Quyết định tặng {tier}"}
@@ -36,24 +36,14 @@ UNDATED = ("date_line", "date_short")  # left out of the content key
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
-    doc_id: str  # stable: "summary:P1-0007", "submission:labour_order"
-    path: str  # inside the output folder, with "/" separators
-    template: str  # file name in the templates folder
-    context: dict[str, Any]
-    key: str  # content key: template digest + data
-    record_id: str | None = None  # for a summary: the row it belongs to
-
-
-def plan_documents(verdicts: Iterable[Verdict], campaign: Campaign, today: dt.date,
+def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, today: dt.date,
                    template_digests: dict[str, str], *, individual: str) -> list[DocumentSpec]:
     ordered = sorted(verdicts, key=lambda v: (v.nomination.unit.row, v.nomination.row))
     specs: list[DocumentSpec] = []
     dates = {"date_line": date_line(campaign.organisation.place, today), "date_short": f"ngày {today:%d/%m/%Y}"}
     for tier in campaign.tiers:
-        mine = [v for v in ordered if v.nomination.value("award") == tier.name]
-        included = [v for v in mine if v.included(campaign)]
+        mine = [v for v in ordered if v.nomination.value(Key.AWARD) == tier.name]
+        included = [v for v in mine if v.included]
         if included:
             template = TEMPLATES[tier.submission]
             name = tier.document_name or DOCUMENT_NAMES[tier.submission].format(tier=tier.name)
@@ -67,10 +57,10 @@ def plan_documents(verdicts: Iterable[Verdict], campaign: Campaign, today: dt.da
             if verdict.status is not Status.HOP_LE:
                 continue
             n = verdict.nomination
-            kind = "individual" if n.value("subject_type") == individual else "collective"
+            kind = "individual" if n.value(Key.SUBJECT_TYPE) == individual else "collective"
             context = {**_common(campaign, tier), "p": _person(verdict, paragraphs=True),
                        "unit": {"name": n.unit.name, "name_upper": n.unit.name.upper()}, **dates}
-            file_name = safe_file_name(f"{verdict.record_id} - {n.value('name')}")
+            file_name = safe_file_name(f"{verdict.record_id} - {n.value(Key.NAME)}")
             specs.append(_spec(f"summary:{verdict.record_id}", f"{tier.folder}/{SUMMARY_FOLDER}/{file_name}.docx",
                                TEMPLATES[kind], context, template_digests, record_id=verdict.record_id))
     return specs
@@ -127,8 +117,8 @@ def _common(campaign: Campaign, tier: Tier) -> dict[str, Any]:
 
 
 def _annex(included: list[Verdict], individual: str) -> dict[str, Any]:
-    collectives = [v for v in included if v.nomination.value("subject_type") != individual]
-    individuals = [v for v in included if v.nomination.value("subject_type") == individual]
+    collectives = [v for v in included if v.nomination.value(Key.SUBJECT_TYPE) != individual]
+    individuals = [v for v in included if v.nomination.value(Key.SUBJECT_TYPE) == individual]
     return {
         "collectives": [{**_person(v), "stt": i} for i, v in enumerate(collectives, start=1)],
         "individuals": [{**_person(v), "stt": i} for i, v in enumerate(individuals, start=1)],
@@ -139,16 +129,16 @@ def _annex(included: list[Verdict], individual: str) -> dict[str, Any]:
 def _person(verdict: Verdict, *, paragraphs: bool = False) -> dict[str, Any]:
     n = verdict.nomination
     value = lambda key: n.value(key) if n.value(key) is not None else ""  # noqa: E731
-    summary = value("summary")
-    contribution = n.value("material_contribution")
-    gender_year = ", ".join(str(x) for x in (value("gender"), value("birth_year")) if x != "")
-    note = "; ".join(x for x in (verdict.record_id, value("note")) if x)
+    summary = value(Key.SUMMARY)
+    contribution = n.value(Key.MATERIAL_CONTRIBUTION)
+    gender_year = ", ".join(str(x) for x in (value(Key.GENDER), value(Key.BIRTH_YEAR)) if x != "")
+    note = "; ".join(x for x in (verdict.record_id, value(Key.NOTE)) if x)
     return {
-        "record_id": verdict.record_id, "name": value("name"), "gender": value("gender"),
-        "birth_year": value("birth_year"), "position": value("position"), "workplace": value("workplace"),
+        "record_id": verdict.record_id, "name": value(Key.NAME), "gender": value(Key.GENDER),
+        "birth_year": value(Key.BIRTH_YEAR), "position": value(Key.POSITION), "workplace": value(Key.WORKPLACE),
         "gender_year": gender_year,
-        "position_workplace": ", ".join(x for x in (value("position"), value("workplace")) if x),
-        "category": value("category"), "scope": value("scope"),
+        "position_workplace": ", ".join(x for x in (value(Key.POSITION), value(Key.WORKPLACE)) if x),
+        "category": value(Key.CATEGORY), "scope": value(Key.SCOPE),
         # "\a" starts a new paragraph with the template's formatting (docxtpl), "\n" a line break.
         "summary": summary.replace("\n", "\a") if paragraphs else summary,
         "contribution_line": (f"- Đóng góp vật chất: {contribution:,.0f} đồng.".replace(",", ".")

@@ -22,3 +22,7 @@ class SourceError(ThiduaError):
 
 class SourceLockedError(SourceError):
     """Another program (an office suite, another sync) holds the spreadsheet."""
+
+
+class StoreError(ThiduaError):
+    """The document store (the output folder, the Drive folder) cannot be read or written."""

@@ -32,7 +32,7 @@ from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, Ref
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
-from automation.errors import ConfigError, SourceError
+from automation.errors import ConfigError, SourceError, StoreError, ThiduaError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive")
 GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
@@ -40,8 +40,16 @@ RETRYABLE = {408, 429, 500, 502, 503, 504}
 DEFAULT_TIMEOUT = (10.0, 120.0)  # connect, read
 
 
-class GoogleRequestError(SourceError):
-    """A request to Google that still failed after the retries, or that cannot succeed."""
+class GoogleRequestError(ThiduaError):
+    """A request to Google that still failed after the retries."""
+
+
+class SheetsRequestError(GoogleRequestError, SourceError):
+    """… to the Sheets API: the spreadsheet could not be read or written."""
+
+
+class DriveRequestError(GoogleRequestError, StoreError):
+    """… to the Drive API: the document store could not be read or written."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,8 @@ def describe(method: str, url: str) -> str:
     return f"{method.upper()} {'drive files' if '/drive/' in path else 'spreadsheets'}"
 
 
-def send(request: Callable[[], requests.Response], what: str, retry: Retry | None = None) -> requests.Response:
+def send(request: Callable[[], requests.Response], what: str, retry: Retry | None = None, *,
+         error: type[GoogleRequestError] = SheetsRequestError) -> requests.Response:
     """Send with retries; returns the final response (the caller judges non-retryable errors)."""
     retry = retry or DEFAULT_RETRY
     for attempt in range(1, retry.attempts + 1):
@@ -92,7 +101,7 @@ def send(request: Callable[[], requests.Response], what: str, retry: Retry | Non
                 return response
             failure = f"HTTP {response.status_code}"
         if attempt == retry.attempts:
-            raise GoogleRequestError(f"Yêu cầu tới Google '{what}' vẫn lỗi ({failure}) sau {retry.attempts} lần thử; "
+            raise error(f"Yêu cầu tới Google '{what}' vẫn lỗi ({failure}) sau {retry.attempts} lần thử; "
                                      "chưa ghi gì, lần chạy sau sẽ làm tiếp.")
         retry.sleep(retry.delay(attempt, response))
     raise AssertionError("unreachable")

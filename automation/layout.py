@@ -1,15 +1,20 @@
 """What `thidua setup` makes sure the spreadsheet has: tabs, headers, dropdowns, colours.
 
-Pure: built from the schema, the campaign and the registry; each backend applies it.
+The layout is pure, built from the schema, the campaign and the registry; each backend applies
+it (`Spreadsheet.setup`). `set_up` is the whole setup pass: read the registry, build, apply.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from automation.campaign import Campaign
+from automation.errors import ThiduaError
 from automation.findings import Status
-from automation.nominations import Unit
-from automation.schema import Column, Schema
-from automation.sheets import ColumnLayout, Layout, TabLayout
+from automation.intake import read_intake
+from automation.nomination import Unit
+from automation.schema import Column, Key, Schema
+from automation.sheets import ColumnLayout, Layout, Spreadsheet, TabLayout
 
 STATUS_FILLS = {Status.HOP_LE.value: "C6EFCE", Status.CAN_BO_SUNG.value: "FFEB9C", Status.KHONG_HOP_LE.value: "FFC7CE"}
 
@@ -40,9 +45,9 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
     return tuple((line,) for line in lines)
 
 
-def _column(c: Column, *, job: bool = False, office: bool = False) -> ColumnLayout:
+def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLayout:
     return ColumnLayout(header=c.header, width=c.width, choices=c.choices if c.type == "choice" else (),
-                        checkbox=c.type == "checkbox", job=job, office=office, status_colours=c.key == "status")
+                        checkbox=c.type == "checkbox", flag=flag, office=office, status_colours=c.key == Key.STATUS)
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
@@ -50,14 +55,26 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
     schema = schema.with_campaign(campaign)
     unit_columns = (tuple(_column(c) for c in schema.unit_columns)
                     + tuple(_column(c, office=True) for c in schema.office_columns)
-                    + tuple(_column(c, job=True) for c in schema.job_columns))
+                    + tuple(_column(c, flag=True) for c in schema.flag_columns))
     tabs = [
         TabLayout(schema.tabs["guide"], (), guide_rows(schema, campaign)),
         TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
         *(TabLayout(u.tab, unit_columns, editors=u.editors) for u in units),
-        TabLayout(schema.tabs["summary"], ()),
+        TabLayout(schema.tabs["overview"], ()),
         TabLayout(schema.tabs["log"], ()),
         TabLayout(schema.tabs["lists"], (), hidden=True),
     ]
     return Layout(tuple(tabs), STATUS_FILLS, office_editors=office, registry_title=schema.tabs["registry"],
                   guide_title=schema.tabs["guide"])
+
+
+def set_up(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, today: dt.date,
+           office: tuple[str, ...] = ()) -> list[str]:
+    """The setup pass: a tab for each registered unit, and everything the layout asks for; returns
+    what changed. A new or unregistered spreadsheet gets the registry tab first."""
+    units: tuple[Unit, ...] = ()
+    try:
+        units = read_intake(sheet.read(), schema, today=today).units
+    except ThiduaError:
+        pass  # nothing to read yet (a workbook still to create, no registry tab): setup makes them
+    return sheet.setup(build_layout(schema, campaign, units, office=office))

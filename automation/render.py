@@ -21,8 +21,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from automation.errors import ConfigError
-
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from automation.resources import DEFAULT_TEMPLATES
 PARALLEL_FROM = 24  # below this many documents, starting workers costs more than it saves
 
 

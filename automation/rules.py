@@ -2,7 +2,8 @@
 
 A row rule takes a nomination and the context and yields findings; a cross-row rule takes all
 nominations and yields (nomination, finding) pairs. Nothing here raises for bad input: a
-problem in a row is a finding. Every number and list comes from the campaign file.
+problem in a row is a finding. Every number and list comes from the campaign file, every
+column and review word from the column schema.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
-from automation.findings import Finding, Severity
-from automation.nominations import Nomination
-from automation.schema import Formula, Schema
+from automation.findings import Finding, Severity, Status
+from automation.nomination import Nomination, RowKey
+from automation.schema import Key, Schema
+from automation.sheets import Formula
 from automation.text import clean, fold
 
 
@@ -26,7 +28,7 @@ class Context:
     today: dt.date
 
     def header(self, key: str) -> str:
-        return self.schema.column(key).header
+        return self.schema.header(key)
 
 
 RowRule = Callable[[Nomination, Context], Iterator[Finding]]
@@ -51,7 +53,7 @@ def cell_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 def required_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """A required value is missing (some only for individuals)."""
-    subject_type = n.value("subject_type")
+    subject_type = n.value(Key.SUBJECT_TYPE)
     for column in ctx.schema.unit_columns:
         if column.must_be_true or not column.required_for(subject_type, ctx.schema.individual):
             continue
@@ -75,53 +77,53 @@ def head_confirmation(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 def copies_enough(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """Fewer original dossier copies than the tier needs (plan IV.4)."""
-    tier = ctx.campaign.tier_named(n.value("award") or "")
-    copies = n.value("copies_submitted")
+    tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
+    copies = n.value(Key.COPIES_SUBMITTED)
     if tier and isinstance(copies, int) and copies < tier.copies:
-        yield Finding(Severity.MISSING, ctx.header("copies_submitted"),
+        yield Finding(Severity.MISSING, ctx.header(Key.COPIES_SUBMITTED),
                       f"đã nộp {copies:02d} bộ, {tier.name} cần {tier.copies:02d} bộ (bản chính); "
                       f"hãy nộp thêm {tier.copies - copies:02d} bộ", "copies_enough")
 
 
 def summary_length(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """The summary must state the achievement, its level and scope: at least the campaign's minimum."""
-    summary = n.value("summary")
+    summary = n.value(Key.SUMMARY)
     minimum = ctx.campaign.min_summary_length
     if summary and len(clean(summary)) < minimum:
-        yield Finding(Severity.MISSING, ctx.header("summary"),
+        yield Finding(Severity.MISSING, ctx.header(Key.SUMMARY),
                       f"mới có {len(clean(summary))} ký tự, cần ít nhất {minimum}; "
                       "ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng của thành tích", "summary_length")
 
 
 def date_in_window(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """The proposal date must fall inside the campaign's window (plan V: from 08/11/2021)."""
-    date = n.value("proposed_on")
+    date = n.value(Key.PROPOSED_ON)
     start, end = ctx.campaign.window_start, ctx.campaign.window_end
     if not isinstance(date, dt.date):
         return
     if date < start:
-        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+        yield Finding(Severity.INVALID, ctx.header(Key.PROPOSED_ON),
                       f"ngày {date:%d/%m/%Y} trước ngày bắt đầu phong trào ({start:%d/%m/%Y}); "
                       "hãy sửa lại ngày đề nghị",
                       "date_in_window")
     elif end and date > end:
-        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+        yield Finding(Severity.INVALID, ctx.header(Key.PROPOSED_ON),
                       f"ngày {date:%d/%m/%Y} sau ngày kết thúc phong trào ({end:%d/%m/%Y}); hãy sửa lại ngày đề nghị",
                       "date_in_window")
     elif date > ctx.today:
-        yield Finding(Severity.INVALID, ctx.header("proposed_on"),
+        yield Finding(Severity.INVALID, ctx.header(Key.PROPOSED_ON),
                       f"ngày {date:%d/%m/%Y} ở tương lai; hãy nhập ngày đã ký đề nghị", "date_in_window")
 
 
 def scope_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """The scope of influence the tier's standard requires (plan IV.2.2)."""
-    tier = ctx.campaign.tier_named(n.value("award") or "")
-    scope = n.value("scope")
+    tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
+    scope = n.value(Key.SCOPE)
     if not tier or not scope or not tier.scopes or scope in tier.scopes:
         return
     wanted = " hoặc ".join(tier.scopes)
-    header = ctx.header("scope")
-    contribution = n.value("material_contribution")
+    header = ctx.header(Key.SCOPE)
+    contribution = n.value(Key.MATERIAL_CONTRIBUTION)
     if tier.material_contribution_instead and isinstance(contribution, (int, float)) and contribution > 0:
         yield Finding(Severity.WARNING, header,
                       f"{tier.name} cần phạm vi {wanted}; phạm vi là '{scope}' nhưng có đóng góp vật chất "
@@ -139,12 +141,12 @@ def scope_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 def office_review(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """The Office's verdict, repeated beside the row so the unit sees it."""
-    review = n.value("office_review")
-    header = ctx.header("office_review")
-    if review == "Không đồng ý":
+    review = n.value(Key.OFFICE_REVIEW)
+    header = ctx.header(Key.OFFICE_REVIEW)
+    if review == ctx.schema.review.rejected:
         yield Finding(Severity.WARNING, header, "Văn phòng không đồng ý; đề nghị này không đưa vào tờ trình",
                       "office_review")
-    elif review == "Yêu cầu bổ sung":
+    elif review == ctx.schema.review.more_requested:
         yield Finding(Severity.WARNING, header, "Văn phòng yêu cầu bổ sung hồ sơ; liên hệ Văn phòng để biết chi tiết",
                       "office_review")
 
@@ -159,7 +161,7 @@ def merged_cells(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 def nominee_key(n: Nomination) -> tuple[str, str, str] | None:
     """Who the nominee is: NFC, case-folded, space-collapsed name + subject type + workplace."""
-    name, subject_type, workplace = n.value("name"), n.value("subject_type"), n.value("workplace")
+    name, subject_type, workplace = n.value(Key.NAME), n.value(Key.SUBJECT_TYPE), n.value(Key.WORKPLACE)
     if not name or not subject_type:
         return None
     return fold(name), subject_type, fold(workplace or "")
@@ -181,9 +183,9 @@ def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[
     """The same nominee entered more than once for the same tier, in any tab: every copy is flagged."""
     for group in _same_nominee(nominations):
         for n in group:
-            same_tier = [o for o in group if o is not n and o.value("award") == n.value("award")]
+            same_tier = [o for o in group if o is not n and o.value(Key.AWARD) == n.value(Key.AWARD)]
             if same_tier:
-                yield n, Finding(Severity.INVALID, ctx.header("name"),
+                yield n, Finding(Severity.INVALID, ctx.header(Key.NAME),
                                  f"trùng với {_places(same_tier)}; mỗi người (tập thể) chỉ được đề nghị một lần — "
                                  "hãy xóa dòng trùng", "duplicate_nominees")
 
@@ -192,10 +194,10 @@ def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterato
     """The same nominee proposed for two different tiers: one proposal per nominee."""
     for group in _same_nominee(nominations):
         for n in group:
-            other_tier = [o for o in group if o.value("award") != n.value("award")]
+            other_tier = [o for o in group if o.value(Key.AWARD) != n.value(Key.AWARD)]
             if other_tier:
-                tiers = ", ".join(sorted({o.value("award") or "(chưa chọn)" for o in other_tier}))
-                yield n, Finding(Severity.INVALID, ctx.header("award"),
+                tiers = ", ".join(sorted({o.value(Key.AWARD) or "(chưa chọn)" for o in other_tier}))
+                yield n, Finding(Severity.INVALID, ctx.header(Key.AWARD),
                                  f"cùng người (tập thể) này còn được đề nghị {tiers} ở {_places(other_tier)}; "
                                  "chỉ giữ một hình thức khen thưởng", "nominee_in_two_tiers")
 
@@ -207,14 +209,22 @@ ROW_RULES: tuple[RowRule, ...] = (
 CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers)
 
 
-def check(nominations: Iterable[Nomination], ctx: Context) -> dict[tuple[str, int], list[Finding]]:
+def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, list[Finding]]:
     """Every finding of every rule, keyed by (tab, row)."""
     nominations = list(nominations)
-    findings: dict[tuple[str, int], list[Finding]] = {(n.tab, n.row): [] for n in nominations}
+    findings: dict[RowKey, list[Finding]] = {n.key: [] for n in nominations}
     for n in nominations:
         for rule in ROW_RULES:
-            findings[(n.tab, n.row)].extend(rule(n, ctx))
+            findings[n.key].extend(rule(n, ctx))
     for cross in CROSS_RULES:
         for n, finding in cross(nominations, ctx):
-            findings[(n.tab, n.row)].append(finding)
+            findings[n.key].append(finding)
     return findings
+
+
+def enters_submission(n: Nomination, status: Status, ctx: Context) -> bool:
+    """Goes into its tier's Tờ trình or Quyết định: valid and, where the campaign asks (plan V: the
+    Office appraises the dossiers first), approved by the Office."""
+    if status is not Status.HOP_LE or ctx.campaign.tier_named(n.value(Key.AWARD) or "") is None:
+        return False
+    return not ctx.campaign.office_approval_required or n.value(Key.OFFICE_REVIEW) == ctx.schema.review.approved

@@ -36,7 +36,7 @@ from typing import Any
 import schedule
 
 from automation.errors import ThiduaError
-from automation.report import SyncReport
+from automation.counts import SyncReport
 
 log = logging.getLogger("thidua")
 

@@ -1,36 +1,81 @@
-"""The column schema (sheet_schema/columns.toml): headers → columns, raw cells → typed values.
+"""The column schema (sheet_schema/columns.toml) → a checked `Schema`; headers → columns.
 
-A raw cell is whatever a backend read: str, int, float, bool, date/datetime or None (Google's
-UNFORMATTED_VALUE and openpyxl both give these). `parse_cell` turns it into a typed value or a
-`CellProblem` written in Vietnamese for the unit, naming what is wrong and how to fix it.
+The schema is data the Office may edit: headers, types, allowed values, hints, widths, and the
+words of the Office's review. The code knows columns only by the keys in `Key` and the review
+words only by their meaning in `Review`; loading checks that the file defines every one of them,
+so an edit can change a header or a word and every rule follows, but can never switch a rule off.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import enum
 import functools
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from automation.campaign import Campaign
 from automation.errors import CampaignError
+from automation.resources import DEFAULT_SCHEMA
+from automation.text import clean, fold
 from automation.tomlfile import read_toml
-from automation.text import clean, fold, has_control_characters
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheet_schema"
-DEFAULT_SCHEMA = SCHEMA_DIR / "columns.toml"
-DEFAULT_CAMPAIGN = SCHEMA_DIR / "campaigns" / "515-KH-VKS.toml"
+if TYPE_CHECKING:  # only a type here: the campaign is loaded beside the schema, not from it
+    from automation.campaign import Campaign
 
 TYPES = ("text", "choice", "integer", "year", "number", "checkbox", "date")
 REQUIRED = ("yes", "no", "individuals")
+CAMPAIGN_LISTS = ("tiers", "categories")  # `choices_from` lists the campaign file fills in
+SCHEMA_LISTS = ("subject_types", "review")  # `choices_from` lists this file defines itself
 
-# Spreadsheet serial dates count days from 1899-12-30 (Sheets and Excel alike, after 1900-03-01).
-SERIAL_EPOCH = dt.date(1899, 12, 30)
-FORMULA_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!", "#CALC!"}
-TRUE_WORDS = {"true", "có", "x", "✓", "✔", "yes", "1", "đã xác nhận", "rồi"}
-FALSE_WORDS = {"false", "không", "no", "0", "chưa"}
+
+class Key(enum.StrEnum):
+    """The columns of a unit tab the code relies on, by their key in columns.toml."""
+
+    SEQ = "seq"
+    SUBJECT_TYPE = "subject_type"
+    NAME = "name"
+    GENDER = "gender"
+    BIRTH_YEAR = "birth_year"
+    POSITION = "position"
+    WORKPLACE = "workplace"
+    AWARD = "award"
+    CATEGORY = "category"
+    SCOPE = "scope"
+    MATERIAL_CONTRIBUTION = "material_contribution"
+    SUMMARY = "summary"
+    COPIES_SUBMITTED = "copies_submitted"
+    HEAD_CONFIRMED = "head_confirmed"
+    PROPOSED_ON = "proposed_on"
+    NOTE = "note"
+    OFFICE_REVIEW = "office_review"  # the Office's column
+    RECORD_ID = "record_id"  # the flag columns, written by the job
+    STATUS = "status"
+    MESSAGES = "messages"
+    DOCUMENT = "document"
+    CHECKED_AT = "checked_at"
+
+
+class RegistryKey(enum.StrEnum):
+    """The columns of the registry tab (Đơn vị)."""
+
+    CODE = "code"
+    NAME = "name"
+    TAB = "tab"
+    EDITORS = "editors"
+    KIND = "kind"
+
+
+@dataclass(frozen=True)
+class Review:
+    """The Office's verdicts in `Ý kiến thẩm định` (columns.toml [review]), by what they mean."""
+
+    approved: str  # the nominee goes into its tier's submission
+    rejected: str
+    more_requested: str
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.approved, self.rejected, self.more_requested)
 
 
 @dataclass(frozen=True)
@@ -59,13 +104,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Schema:
-    tabs: dict[str, str]
+    tabs: dict[str, str]  # guide, registry, overview (Tổng hợp), log (Nhật ký), lists → tab title
     individual: str
     collective: str
+    review: Review
     registry_columns: tuple[Column, ...]
     unit_columns: tuple[Column, ...]
     office_columns: tuple[Column, ...]
-    job_columns: tuple[Column, ...]
+    flag_columns: tuple[Column, ...]
 
     @property
     def nomination_columns(self) -> tuple[Column, ...]:
@@ -77,28 +123,42 @@ class Schema:
 
     @functools.cached_property
     def _by_key(self) -> dict[str, Column]:
-        return {c.key: c for c in self.nomination_columns + self.job_columns}
+        return {c.key: c for c in self.nomination_columns + self.flag_columns}
 
     def column(self, key: str) -> Column:
-        """A column of the unit tabs (unit, Office or job column) by key."""
+        """A column of the unit tabs (unit, Office or flag column) by key."""
         return self._by_key[key]
 
+    def header(self, key: str) -> str:
+        return self._by_key[key].header
+
     def with_campaign(self, campaign: Campaign) -> Schema:
-        """The schema with `choices_from` lists filled in from the campaign."""
+        """The schema with the campaign's `choices_from` lists (tiers, categories) filled in."""
         lists = {"tiers": tuple(t.name for t in campaign.tiers), "categories": campaign.categories}
 
         def fill(columns: tuple[Column, ...]) -> tuple[Column, ...]:
-            return tuple(
-                Column(**{**c.__dict__, "choices": lists[c.choices_from]}) if c.choices_from else c
-                for c in columns
-            )
-        return Schema(self.tabs, self.individual, self.collective, fill(self.registry_columns),
-                      fill(self.unit_columns), fill(self.office_columns), self.job_columns)
+            return tuple(replace(c, choices=lists[c.choices_from]) if c.choices_from in lists else c
+                         for c in columns)
+        return replace(self, registry_columns=fill(self.registry_columns), unit_columns=fill(self.unit_columns),
+                       office_columns=fill(self.office_columns))
 
 
 def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
     data = read_toml(path, "tệp cột", CampaignError)
     problems: list[str] = []
+
+    subject = data.get("subject_types", {})
+    individual, collective = clean(subject.get("individual", "")), clean(subject.get("collective", ""))
+    if not individual or not collective or fold(individual) == fold(collective):
+        problems.append("subject_types: cần 'individual' và 'collective' khác nhau")
+    review_words = data.get("review", {})
+    review = Review(**{name: clean(str(review_words.get(name, ""))) for name in ("approved", "rejected",
+                                                                                 "more_requested")})
+    if not all(review.words) or len({fold(w) for w in review.words}) != 3:
+        problems.append("review: cần 'approved', 'rejected', 'more_requested' khác nhau, không để trống")
+    if extra := set(review_words) - {"approved", "rejected", "more_requested"}:
+        problems.append(f"review: khóa không được hỗ trợ {', '.join(sorted(extra))}")
+    own_lists = {"subject_types": (individual, collective), "review": review.words}
 
     def columns(group: str) -> tuple[Column, ...]:
         out = []
@@ -109,38 +169,42 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
             except TypeError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
-            column = Column(**{**column.__dict__, "header": clean(column.header),
-                               "choices": tuple(clean(c) for c in column.choices)})
+            column = replace(column, header=clean(column.header), choices=tuple(clean(c) for c in column.choices))
+            if column.choices_from in own_lists:
+                column = replace(column, choices=own_lists[column.choices_from])
             if column.type not in TYPES:
                 problems.append(f"{where}.type: '{column.type}' không phải một trong {', '.join(TYPES)}")
             if column.required not in REQUIRED:
                 problems.append(f"{where}.required: '{column.required}' không phải một trong {', '.join(REQUIRED)}")
-            if column.type == "choice" and not (column.choices or column.choices_from in ("tiers", "categories")):
-                problems.append(f"{where}: cột chọn cần 'choices' hoặc 'choices_from' = tiers/categories")
+            if column.choices_from and column.choices_from not in CAMPAIGN_LISTS + SCHEMA_LISTS:
+                problems.append(f"{where}.choices_from: '{column.choices_from}' không phải một trong "
+                                f"{', '.join(CAMPAIGN_LISTS + SCHEMA_LISTS)}")
+            if column.type == "choice" and not (column.choices or column.choices_from):
+                problems.append(f"{where}: cột chọn cần 'choices' hoặc 'choices_from'")
             out.append(column)
         if not out:
             problems.append(f"{group}: không có cột nào")
         return tuple(out)
 
-    groups = {g: columns(g) for g in ("registry_columns", "unit_columns", "office_columns", "job_columns")}
-    nomination_headers = [fold(c.header) for g in ("unit_columns", "office_columns", "job_columns") for c in groups[g]]
-    if len(set(nomination_headers)) != len(nomination_headers):
-        problems.append("unit/office/job columns: có tiêu đề cột bị lặp")
-    wanted_keys = {"subject_type", "name", "workplace", "award", "scope", "summary", "copies_submitted",
-                   "head_confirmed", "proposed_on", "material_contribution", "office_review",
-                   "record_id", "status", "messages", "document", "checked_at"}
-    present = {c.key for g in groups.values() for c in g}
-    if missing := sorted(wanted_keys - present):
-        problems.append(f"thiếu các cột có khóa: {', '.join(missing)}")
+    groups = {g: columns(g) for g in ("registry_columns", "unit_columns", "office_columns", "flag_columns")}
+    nomination = groups["unit_columns"] + groups["office_columns"] + groups["flag_columns"]
+    if len({fold(c.header) for c in nomination}) != len(nomination):
+        problems.append("unit/office/flag columns: có tiêu đề cột bị lặp")
+    for keys, present, group in ((Key, {c.key for c in nomination}, "unit/office/flag columns"),
+                                 (RegistryKey, {c.key for c in groups["registry_columns"]}, "registry_columns")):
+        if missing := [k.value for k in keys if k.value not in present]:
+            problems.append(f"{group}: thiếu các cột có khóa {', '.join(missing)}")
+    by_key = {c.key: c for c in nomination}
+    for key, wanted in ((Key.SUBJECT_TYPE, "subject_types"), (Key.OFFICE_REVIEW, "review")):
+        if key in by_key and by_key[key].choices_from != wanted:
+            problems.append(f"cột '{key}': cần choices_from = \"{wanted}\" (giá trị được định nghĩa một lần)")
     tabs = data.get("tabs", {})
-    for key in ("guide", "registry", "summary", "log", "lists"):
+    for key in ("guide", "registry", "overview", "log", "lists"):
         if not isinstance(tabs.get(key), str) or not tabs.get(key):
             problems.append(f"tabs.{key}: thiếu tên tab")
-    subject = data.get("subject_types", {})
     if problems:
         raise CampaignError(f"Tệp cột '{path}' không hợp lệ — {'; '.join(problems)}.")
-    return Schema(tabs=dict(tabs), individual=subject.get("individual", "Cá nhân"),
-                  collective=subject.get("collective", "Tập thể"), **groups)
+    return Schema(tabs=dict(tabs), individual=individual, collective=collective, review=review, **groups)
 
 
 # ------------------------------------------------------------------ headers
@@ -170,218 +234,3 @@ def locate_columns(header_row: list[Any], columns: tuple[Column, ...]) -> Header
         duplicates={key: places for key, places in seen.items() if len(places) > 1},
         width=width,
     )
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → A1 letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-# ------------------------------------------------------------------ cells
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula cell whose value the backend could not compute (openpyxl cannot)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class CellProblem:
-    kind: str  # "missing" (→ Cần bổ sung) or "invalid" (→ Không hợp lệ)
-    message: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    raw: Any
-    value: Any = None  # the typed value; None when blank or when there is a problem
-    problem: CellProblem | None = None
-    control_characters: bool = False
-
-    @property
-    def blank(self) -> bool:
-        return is_blank(self.raw)
-
-
-def is_blank(raw: Any) -> bool:
-    """Nothing usable: empty, only spaces, or a formula with no computed value yet."""
-    if raw is None or isinstance(raw, Formula):
-        return True
-    if isinstance(raw, str):
-        return not raw.strip() or (not raw.isprintable() and not clean(raw))
-    return False
-
-
-def show(raw: Any) -> str:
-    """A raw value as a unit would recognise it in a message."""
-    if isinstance(raw, dt.datetime):
-        return raw.strftime("%d/%m/%Y")
-    if isinstance(raw, dt.date):
-        return raw.strftime("%d/%m/%Y")
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    text = clean(str(raw))
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def parse_cell(column: Column, raw: Any, *, today: dt.date) -> Cell:
-    if column.type == "text":
-        return _parse(column, raw, today)
-    # Everything but free text repeats across thousands of rows (tiers, dates, choices, counts).
-    # The type is part of the key: True == 1 and 1 == 1.0 for a plain cache.
-    return _parse_cached(column, type(raw), raw, today)
-
-
-def _parse(column: Column, raw: Any, today: dt.date) -> Cell:
-    if is_blank(raw):
-        return Cell(raw)
-    control = isinstance(raw, str) and not raw.isprintable() and has_control_characters(raw)
-    if isinstance(raw, str) and raw.lstrip()[:1] == "#" and clean(raw).upper() in FORMULA_ERRORS:
-        return Cell(raw, problem=CellProblem("invalid", f"ô đang báo lỗi công thức {clean(raw)}; {column.hint}"))
-    try:
-        value = _PARSERS[column.type](column, raw, today)
-    except _Bad as bad:
-        return Cell(raw, problem=CellProblem("invalid", f"{bad}; {column.hint}" if column.hint else str(bad)),
-                    control_characters=control)
-    return Cell(raw, value, control_characters=control)
-
-
-@functools.lru_cache(maxsize=65536)
-def _parse_cached(column: Column, kind: type, raw: Any, today: dt.date) -> Cell:
-    return _parse(column, raw, today)
-
-
-class _Bad(ValueError):
-    pass
-
-
-def _text(column: Column, raw: Any, today: dt.date) -> str:
-    if isinstance(raw, bool):
-        return "TRUE" if raw else "FALSE"
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, (dt.date, dt.datetime)):
-        return show(raw)
-    return clean(str(raw), multiline=column.multiline)
-
-
-def _choice(column: Column, raw: Any, today: dt.date) -> str:
-    text = fold(_text(column, raw, today))
-    for choice in column.choices:
-        if fold(choice) == text:
-            return choice
-    listing = "; ".join(column.choices)
-    raise _Bad(f"'{show(raw)}' không có trong danh sách ({listing})")
-
-
-_INTEGER_TEXT = re.compile(r"^[+]?\d+$")
-
-
-def _integer(column: Column, raw: Any, today: dt.date) -> int:
-    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
-        raise _Bad(f"'{show(raw)}' không phải là số nguyên")
-    if isinstance(raw, float):
-        if not raw.is_integer():
-            raise _Bad(f"'{show(raw)}' không phải là số nguyên")
-        value = int(raw)
-    elif isinstance(raw, int):
-        value = raw
-    else:
-        text = clean(str(raw)).replace(" ", "")
-        if text.endswith(".0"):
-            text = text[:-2]
-        if not _INTEGER_TEXT.match(text):
-            raise _Bad(f"'{show(raw)}' không phải là số nguyên")
-        value = int(text)
-    if column.min is not None and value < column.min:
-        raise _Bad(f"'{value}' nhỏ hơn {column.min}")
-    return value
-
-
-def _year(column: Column, raw: Any, today: dt.date) -> int:
-    try:
-        year = _integer(Column(column.key, column.header), raw, today)
-    except _Bad:
-        raise _Bad(f"'{show(raw)}' không phải là năm (bốn chữ số)") from None
-    latest = today.year - (column.min_age or 0)
-    earliest = column.min or 1
-    if not earliest <= year <= latest:
-        raise _Bad(f"năm sinh {year} nằm ngoài khoảng {earliest}–{latest}")
-    return year
-
-
-_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
-_DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
-_CURRENCY = re.compile(r"(đồng|đ|vnđ|vnd)$", re.IGNORECASE)
-
-
-def _number(column: Column, raw: Any, today: dt.date) -> float | int:
-    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
-        raise _Bad(f"'{show(raw)}' không phải là số")
-    if isinstance(raw, (int, float)):
-        value = raw
-    else:
-        text = _CURRENCY.sub("", clean(str(raw)).replace(" ", "")).strip()
-        if _GROUPED.match(text):  # 50.000.000 or 50,000,000: thousands separators
-            value = int(re.sub(r"[.,]", "", text))
-        elif _DECIMAL.match(text):
-            value = float(text.replace(",", "."))
-        else:
-            raise _Bad(f"'{show(raw)}' không phải là số")
-    if value < 0:
-        raise _Bad(f"'{show(raw)}' là số âm")
-    return int(value) if float(value).is_integer() else value
-
-
-def _checkbox(column: Column, raw: Any, today: dt.date) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, (int, float)) and raw in (0, 1):
-        return bool(raw)
-    word = fold(str(raw))
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise _Bad(f"'{show(raw)}' không phải là dấu xác nhận (đánh dấu ô, hoặc ghi Có / Không)")
-
-
-_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def _date(column: Column, raw: Any, today: dt.date) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, bool):
-        raise _Bad(f"'{show(raw)}' không phải là ngày")
-    if isinstance(raw, (int, float)):
-        # A serial number, as Google's SERIAL_NUMBER rendering or an unformatted Excel cell gives.
-        if not 1 <= raw < 2958466:
-            raise _Bad(f"'{show(raw)}' không phải là ngày")
-        return SERIAL_EPOCH + dt.timedelta(days=int(raw))
-    text = clean(str(raw))
-    if match := _DMY.match(text):
-        day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) != 4:
-            raise _Bad(f"'{text}' cần ghi năm đủ bốn chữ số")
-    elif match := _ISO.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise _Bad(f"'{show(raw)}' không phải là ngày dạng dd/mm/yyyy")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise _Bad(f"ngày '{text}' không tồn tại") from None
-
-
-_PARSERS = {"text": _text, "choice": _choice, "integer": _integer, "year": _year,
-            "number": _number, "checkbox": _checkbox, "date": _date}

@@ -23,7 +23,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from automation.errors import ConfigError
-from automation.schema import DEFAULT_CAMPAIGN
+from automation.resources import DEFAULT_CAMPAIGN
 from automation.tomlfile import read_toml
 
 CONFIG_NAME = "thidua.toml"

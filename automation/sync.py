@@ -1,40 +1,47 @@
-"""The whole job, one pass: read once, check, render what changed, write once.
+"""The whole job, one pass: read once, judge, render what changed, write once.
 
-    spreadsheet ──read──▶ snapshot ──schema──▶ nominations ──rules──▶ verdicts
+    spreadsheet ──read──▶ snapshot ──intake──▶ nominations ──rules──▶ verdicts (with record ids)
                                                                          │
-                         templates ──render only what changed──▶ documents ──▶ store (links)
+                         templates ──render only what changed──▶ documents ──publish──▶ store (links)
                                                                          │
-    spreadsheet ◀──write (ids, flags, links, Tổng hợp, Nhật ký)── plan ◀─┘
+    spreadsheet ◀──write once (ids, flags, links, Tổng hợp, Nhật ký)──flags ◀┘
 
-`check` stops after the verdicts and writes nothing; `sync` goes all the way. The CLI and the
-scheduler call these same functions.
+`evaluate` stops after the verdicts and writes nothing (`thidua check`); `sync` goes all the
+way. Both take the spreadsheet and the store as they are given: `automation.operations` opens
+them from the settings for the CLI and the scheduler.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from automation import rules
 from automation.campaign import Campaign
 from automation.clock import now_local
-from automation.documents import TEMPLATES, plan_documents
-from automation.nominations import Intake, read_intake
-from automation.plan import Verdict, assign_ids, plan_tabs
+from automation.counts import SyncReport
+from automation.documents import TEMPLATES, documents_for
+from automation.findings import status_of
+from automation.flags import tab_writes
+from automation.intake import find_tab, read_intake
+from automation.nomination import Intake, RowKey
+from automation.overview import LOG_HEADER, count_units, log_row, overview_table
+from automation.publish import publish
+from automation.record_ids import IdRegister
 from automation.render import Renderer
-from automation.report import LOG_HEADER, SyncReport, count_units, log_row, summary_table
 from automation.schema import Schema
-from automation.sheets import Spreadsheet, WritePlan
-from automation.store import DocumentStore, publish
+from automation.sheets import SheetUpdate, Spreadsheet
+from automation.store import DocumentStore
+from automation.verdict import Verdict
 
 
 @dataclass(frozen=True)
 class Evaluation:
     intake: Intake
-    verdicts: Mapping[tuple[str, int], Verdict]  # by (tab, row)
-    issued: Mapping[str, int]  # id high-water marks after this pass
+    verdicts: Mapping[RowKey, Verdict]
+    register: IdRegister  # the record-id register after this pass assigned ids
     report: SyncReport
 
 
@@ -44,18 +51,23 @@ def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.
     started = time.perf_counter()
     snapshot = sheet.read()
     intake = read_intake(snapshot, schema, today=now.date())
-    ids, issued = assign_ids(intake)
-    findings = rules.check(intake.nominations, rules.Context(campaign, schema, now.date()))
-    verdicts = {key: Verdict(n, ids[key], tuple(findings[key]))
-                for n in intake.nominations for key in [(n.tab, n.row)]}
+    ids, register = IdRegister.read(find_tab(snapshot, schema.tabs["overview"])).assign(intake.nominations,
+                                                                                       intake.units)
+    context = rules.Context(campaign, schema, now.date())
+    findings = rules.check(intake.nominations, context)
+    verdicts = {}
+    for n in intake.nominations:
+        found = tuple(findings[n.key])
+        status = status_of(found)
+        verdicts[n.key] = Verdict(n, ids[n.key], found, status, rules.enters_submission(n, status, context))
     report = SyncReport(
         started=now,
-        units=count_units(intake, verdicts.values(), campaign),
+        units=count_units(intake, verdicts.values()),
         problems=[p.message for p in intake.problems],
         ignored_tabs=list(intake.ignored_tabs),
     )
     report.seconds = time.perf_counter() - started
-    return Evaluation(intake, verdicts, issued, report)
+    return Evaluation(intake, verdicts, register, report)
 
 
 def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: DocumentStore | None = None,
@@ -69,15 +81,15 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
     links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
     if store is not None:
         renderer = renderer or Renderer()
-        specs = plan_documents(evaluation.verdicts.values(), campaign, now.date(),
-                               renderer.digests(TEMPLATES.values()), individual=schema.individual)
+        specs = documents_for(evaluation.verdicts.values(), campaign, now.date(),
+                              renderer.digests(TEMPLATES.values()), individual=schema.individual)
         report.documents, links = publish(specs, store, renderer)
-    tabs = plan_tabs(evaluation.intake, evaluation.verdicts, links, now)
+    tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
     report.seconds = time.perf_counter() - started
-    sheet.write(WritePlan(
+    sheet.write(SheetUpdate(
         tabs=tabs,
-        summary_title=schema.tabs["summary"],
-        summary=summary_table(report, campaign, dict(evaluation.issued), now),
+        overview_title=schema.tabs["overview"],
+        overview=overview_table(report, campaign, evaluation.register, now),
         log_title=schema.tabs["log"],
         log_header=LOG_HEADER,
         log_row=log_row(report),

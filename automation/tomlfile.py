@@ -6,10 +6,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from automation.errors import ThiduaError
 
 
-def read_toml(path: Path, what: str, error: type[ThiduaError]) -> dict[str, Any]:
+def read_toml(path: Path, what: str, error: type[Exception]) -> dict[str, Any]:
     """The parsed file, or `error` with a Vietnamese line naming `what` (e.g. "tệp chiến dịch") and the file."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))

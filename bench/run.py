@@ -44,9 +44,10 @@ from docxtpl import DocxTemplate  # noqa: E402
 
 from automation import connect  # noqa: E402
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store  # noqa: E402
-from automation.documents import TEMPLATES, plan_documents  # noqa: E402
+from automation.documents import TEMPLATES, documents_for  # noqa: E402
 from automation.google_api import google_session, load_credentials  # noqa: E402
-from automation.render import DEFAULT_TEMPLATES, Renderer  # noqa: E402
+from automation.render import Renderer  # noqa: E402
+from automation.resources import DEFAULT_TEMPLATES  # noqa: E402
 from automation.settings import Settings  # noqa: E402
 from automation.sheets import Snapshot, TabData  # noqa: E402
 from automation.sync import evaluate, sync  # noqa: E402
@@ -156,7 +157,7 @@ def _memory(size: int) -> None:
 def documents(campaign: Any, schema: Any, count: int, repeat: int) -> list[Row]:
     evaluation = evaluate(MemorySheet(synthetic(schema, campaign, int(count * 1.4))), campaign, schema, now=NOW)
     digests = Renderer().digests(TEMPLATES.values())
-    specs = [s for s in plan_documents(evaluation.verdicts.values(), campaign, NOW.date(), digests,
+    specs = [s for s in documents_for(evaluation.verdicts.values(), campaign, NOW.date(), digests,
                                        individual=schema.individual) if s.record_id][:count]
     jobs = [(s.template, s.context) for s in specs]
 

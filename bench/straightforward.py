@@ -17,8 +17,9 @@ import requests
 from docxtpl import DocxTemplate
 
 from automation.campaign import Campaign
-from automation.documents import TEMPLATES, plan_documents
-from automation.render import DEFAULT_TEMPLATES, Renderer
+from automation.documents import TEMPLATES, documents_for
+from automation.render import Renderer
+from automation.resources import DEFAULT_TEMPLATES
 from automation.schema import Schema
 from automation.sheets import Snapshot, TabData
 from automation.sync import evaluate
@@ -54,7 +55,7 @@ def sync(client: gspread.Client, session: requests.Session, spreadsheet_id: str,
         worksheet.update_cell(verdict.nomination.row, status_at + 1, verdict.messages)
     if folder_id is None:
         return len(evaluation.verdicts)
-    specs = plan_documents(evaluation.verdicts.values(), campaign, now.date(), Renderer().digests(TEMPLATES.values()),
+    specs = documents_for(evaluation.verdicts.values(), campaign, now.date(), Renderer().digests(TEMPLATES.values()),
                            individual=schema.individual)
     for spec in specs:
         template = DocxTemplate(DEFAULT_TEMPLATES / spec.template)

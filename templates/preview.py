@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from automation.connect import load_rules, open_spreadsheet  # noqa: E402
 from automation.demo import build_demo  # noqa: E402
-from automation.documents import TEMPLATES, plan_documents  # noqa: E402
+from automation.documents import TEMPLATES, documents_for  # noqa: E402
 from automation.render import Renderer  # noqa: E402
 from automation.sync import evaluate  # noqa: E402
 
@@ -38,7 +38,7 @@ def main() -> None:
         campaign, schema = load_rules(settings)
         evaluation = evaluate(open_spreadsheet(settings), campaign, schema)
         renderer = Renderer()
-        specs = plan_documents(evaluation.verdicts.values(), campaign, evaluation.report.started.date(),
+        specs = documents_for(evaluation.verdicts.values(), campaign, evaluation.report.started.date(),
                                renderer.digests(TEMPLATES.values()), individual=schema.individual)
         chosen = {}
         for spec in specs:

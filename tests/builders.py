@@ -8,9 +8,10 @@ from typing import Any
 
 import openpyxl
 
-from automation.nominations import Nomination, Unit
-from automation.schema import Schema, parse_cell
-from automation.sheets import Snapshot, TabData, WritePlan
+from automation.nomination import Nomination, Unit
+from automation.cells import parse_cell
+from automation.schema import Schema
+from automation.sheets import SheetUpdate, Snapshot, TabData
 
 TODAY = dt.date(2021, 12, 20)
 NOW = dt.datetime(2021, 12, 20, 9, 30)
@@ -68,13 +69,13 @@ class MemorySheet:
     name = "memory"
 
     def __init__(self, tabs: dict[str, list[list[Any]]], merges: dict[str, tuple] | None = None) -> None:
-        self.tabs, self.merges, self.plans = tabs, merges or {}, []
+        self.tabs, self.merges, self.updates = tabs, merges or {}, []
 
     def read(self) -> Snapshot:
         return Snapshot({t: TabData(t, rows, self.merges.get(t, ())) for t, rows in self.tabs.items()})
 
-    def write(self, plan: WritePlan) -> None:
-        self.plans.append(plan)
+    def write(self, update: SheetUpdate) -> None:
+        self.updates.append(update)
 
     def setup(self, layout: Any) -> list[str]:
         return []

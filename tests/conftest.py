@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from automation.campaign import Campaign, load_campaign
-from automation.schema import DEFAULT_CAMPAIGN, Schema, load_schema
+from automation.resources import DEFAULT_CAMPAIGN
+from automation.schema import Schema, load_schema
 
 pytest_plugins = ["tests.fake_google.fixtures"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from automation.campaign import load_campaign
 from automation.errors import CampaignError
-from automation.schema import DEFAULT_CAMPAIGN
+from automation.resources import DEFAULT_CAMPAIGN
 from tests.builders import DATA
 
 ROOT = Path(__file__).resolve().parent.parent

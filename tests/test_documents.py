@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from docxtpl import DocxTemplate
 
-from automation.documents import TEMPLATES, count_text, date_line, plan_documents, safe_file_name
+from automation.documents import TEMPLATES, count_text, date_line, documents_for, safe_file_name
 from automation.render import Renderer
 from automation.sheets.workbook import Workbook
 from automation.store.folder import MANIFEST, FolderStore
@@ -221,7 +221,7 @@ def test_safe_file_names(name, expected):
 def test_every_template_declares_only_variables_the_data_supplies(campaign_book, campaign, schema):
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = plan_documents(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
+    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
                            individual=schema.individual)
     contexts = {spec.template: spec.context for spec in specs}
     assert set(contexts) == set(TEMPLATES.values())
@@ -371,7 +371,7 @@ def test_line_breaks_in_a_summary_become_paragraphs(tmp_path, campaign, schema):
 def test_parallel_rendering_gives_the_same_documents(campaign_book, campaign, schema):
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = plan_documents(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
+    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
                            individual=schema.individual)
     jobs = [(s.template, s.context) for s in specs] * 3  # enough to use the pool
     serial = [all_text(docx.Document(_io(b))) for b in renderer.render_many(jobs, workers=1)]
@@ -388,7 +388,7 @@ def test_a_reused_template_renders_exactly_what_a_fresh_docxtpl_does(campaign_bo
     """The renderer parses each template once and resets it; the XML must not drift between renders."""
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = plan_documents(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
+    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
                            individual=schema.individual)
     for spec in specs + specs[::-1]:  # every template several times, in two orders
         fresh = DocxTemplate(Path("templates") / spec.template)

@@ -10,7 +10,7 @@ import pytest
 from automation import rules
 from automation.campaign import load_campaign
 from automation.findings import Severity, Status, status_of
-from automation.schema import Formula
+from automation.sheets import Formula
 from tests.builders import BK_TTG, BK_VKSTC, DATA, GIAY_KHEN, HCLD, TODAY, nomination, valid_row
 
 M, I, W = Severity.MISSING, Severity.INVALID, Severity.WARNING

@@ -18,7 +18,8 @@ import pytest
 import schedule
 from click.testing import CliRunner
 
-from automation.cli import main, sync_once
+from automation.cli import main
+from automation.operations import sync_once
 from automation.runner import CampaignLock, Health, LockBusyError, Runner, describe, parse_at, parse_every
 from automation.settings import load_settings, state_file
 from tests.builders import as_cells, headers, registry, save_workbook, valid_row
@@ -167,7 +168,7 @@ def test_a_broken_workbook_then_fixed_on_the_embedded_default(clock, tmp_path, s
 
 
 def _report():
-    from automation.report import SyncReport
+    from automation.counts import SyncReport
     return SyncReport(started=T0)
 
 

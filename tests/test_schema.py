@@ -7,7 +7,9 @@ import unicodedata
 
 import pytest
 
-from automation.schema import Formula, locate_columns, parse_cell
+from automation.cells import parse_cell
+from automation.schema import locate_columns
+from automation.sheets import Formula
 from automation.text import fold
 from tests.builders import TODAY, headers
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from automation.errors import ConfigError
-from automation.schema import DEFAULT_CAMPAIGN
+from automation.resources import DEFAULT_CAMPAIGN
 from automation.settings import load_settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from automation.layout import build_layout
-from automation.nominations import read_intake
+from automation.intake import read_intake
 from automation.sheets.workbook import Workbook
 from tests.builders import TODAY, as_cells, headers, read_workbook, registry, save_workbook, valid_row
 

@@ -13,8 +13,8 @@ def test_control_characters_never_reach_the_sheet(schema, campaign):
     sheet = MemorySheet({"Đơn vị": registry(("GD", "Gò Dầu")),
                          "Gò Dầu": [headers(schema), as_cells(schema, valid_row(gender="N\x00am\x1b", name="A\x07B"))]})
     sync(sheet, campaign, schema, now=NOW)
-    [plan] = sheet.plans
-    written = [v for tab in plan.tabs for row in tab.rows for v in row.values.values()]
+    [update] = sheet.updates
+    written = [v for tab in update.tabs for row in tab.rows for v in row.values.values()]
     assert written and not any(ch in v for v in written for ch in "\x00\x07\x1b")
     assert "'Nam'" not in written[2] and "Giới tính" in written[2]
 
@@ -38,12 +38,12 @@ def test_a_second_campaign_drives_every_rule_from_its_own_file(base_schema):
     sheet = MemorySheet({"Đơn vị": registry(("QB", "Lệ Thủy")), "Lệ Thủy": [headers(schema)] +
                          [as_cells(schema, r) for r in rows]})
     report = sync(sheet, other, schema, now=dt.datetime(2023, 2, 1, 8, 0))
-    [tab] = sheet.plans[0].tabs
+    [tab] = sheet.updates[0].tabs
     statuses = [r.values["status"] for r in tab.rows]
     assert statuses == ["Hợp lệ", "Cần bổ sung", "Không hợp lệ", "Không hợp lệ", "Không hợp lệ", "Không hợp lệ",
                         "Cần bổ sung"]
     assert "cần 03 bộ" in tab.rows[1].values["messages"]
-    summary = sheet.plans[0].summary
+    summary = sheet.updates[0].overview
     assert "Đưa vào tờ trình: Bằng khen của Chủ tịch UBND tỉnh" in summary[0]
     assert dict(zip(summary[0], summary[1]))["Đưa vào tờ trình: Bằng khen của Chủ tịch UBND tỉnh"] == 1
     assert report.rows == 7
@@ -53,6 +53,6 @@ def test_check_timestamps_and_document_column_are_planned_for_every_row(schema, 
     sheet = MemorySheet({"Đơn vị": registry(("GD", "Gò Dầu")),
                          "Gò Dầu": [headers(schema), as_cells(schema, valid_row())]})
     sync(sheet, campaign, schema, now=dt.datetime(2022, 1, 5, 7, 3))
-    [row] = sheet.plans[0].tabs[0].rows
+    [row] = sheet.updates[0].tabs[0].rows
     assert row.values["checked_at"] == "05/01/2022 07:03" and set(row.values) == {
         "record_id", "status", "messages", "document", "checked_at"}

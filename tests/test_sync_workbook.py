@@ -15,7 +15,7 @@ import pytest
 from automation.errors import SourceError, SourceLockedError
 from automation.findings import Status
 from automation.layout import build_layout
-from automation.nominations import read_intake
+from automation.intake import read_intake
 from automation.sheets.workbook import Workbook
 from automation.sync import sync
 from tests.builders import (BK_VKSTC, NOW, TODAY, as_cells, headers, read_workbook, registry, save_workbook,
@@ -361,8 +361,8 @@ def test_a_workbook_saved_by_someone_else_during_the_sync_is_not_overwritten(boo
 
 
 def _empty_plan():
-    from automation.sheets import WritePlan
-    return WritePlan((), "Tổng hợp", [["x"]], "Nhật ký", ["x"], ["x"])
+    from automation.sheets import SheetUpdate
+    return SheetUpdate((), "Tổng hợp", [["x"]], "Nhật ký", ["x"], ["x"])
 
 
 def test_a_failed_save_leaves_the_workbook_whole(book, campaign, schema, monkeypatch):

@@ -1,8 +1,9 @@
 """The spreadsheet backend: the protocol, and the plain values that cross it.
 
-Two implementations: `workbook.Workbook` (openpyxl, the embedded default) and, later, the
-Google Sheets one. A backend reads everything once (`read` → `Snapshot`) and writes everything
-once (`write(WritePlan)`); all the thinking in between is pure and lives outside this package.
+Two implementations: `workbook.Workbook` (openpyxl, the embedded default) and `google.GoogleSheet`
+(gspread). A backend reads everything once (`read` → `Snapshot`) and writes everything once
+(`write(SheetUpdate)`); all the thinking in between is pure and lives outside this package.
+This module imports nothing of thidua's: every stage may use its values.
 """
 
 from __future__ import annotations
@@ -11,6 +12,23 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → A1 letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell whose value the backend could not compute (openpyxl cannot)."""
+
+    text: str
 
 
 def row_fingerprint(row: Sequence[Any], positions: Sequence[int]) -> str:
@@ -36,11 +54,13 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RowFlags:
-    """The job columns of one row. `record_id` lets a backend find the row again if it moved."""
+    """The flag columns of one row (what the job writes beside it).
+
+    `record_id` lets a backend find the row again if it moved."""
 
     row: int  # the sheet row as read (1-based)
     record_id: str
-    values: dict[str, str]  # job column key → text to write ("" clears)
+    values: dict[str, str]  # flag column key → text to write ("" clears)
     fingerprint: str = ""  # the unit's cells when read; a row whose cells changed since is left for the next run
     read_id: str = ""  # the id cell as read (empty, kept, or a copy's duplicate): with the fingerprint, finds the row
 
@@ -48,17 +68,19 @@ class RowFlags:
 @dataclass(frozen=True)
 class TabWrite:
     title: str
-    job_columns: dict[str, int]  # key → 0-based column
+    flag_columns: dict[str, int]  # key → 0-based column
     new_headers: dict[int, str]  # 0-based column → header, written in row 1
     rows: tuple[RowFlags, ...]
     unit_columns: tuple[int, ...] = ()  # 0-based columns of the unit's cells (for fingerprints)
 
 
 @dataclass(frozen=True)
-class WritePlan:
+class SheetUpdate:
+    """Everything one sync writes, in one go: the flags of every unit tab, Tổng hợp, a Nhật ký row."""
+
     tabs: tuple[TabWrite, ...]
-    summary_title: str
-    summary: list[list[Any]]  # the whole Tổng hợp tab, rewritten
+    overview_title: str
+    overview: list[list[Any]]  # the whole Tổng hợp tab, rewritten
     log_title: str
     log_header: list[str]
     log_row: list[Any]  # appended to Nhật ký
@@ -70,7 +92,7 @@ class ColumnLayout:
     width: int
     choices: tuple[str, ...] = ()  # a dropdown
     checkbox: bool = False
-    job: bool = False  # written by the job only (shaded, protected where the backend can)
+    flag: bool = False  # written by the job only (shaded, protected where the backend can)
     office: bool = False  # the Office's review column (protected for the Office where the backend can)
     status_colours: bool = False
 
@@ -100,7 +122,7 @@ class Spreadsheet(Protocol):
 
     def read(self) -> Snapshot: ...
 
-    def write(self, plan: WritePlan) -> None: ...
+    def write(self, update: SheetUpdate) -> None: ...
 
     def setup(self, layout: Layout) -> list[str]:
         """Create or repair what the layout asks for; return what changed (empty: nothing)."""

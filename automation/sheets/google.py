@@ -10,7 +10,7 @@ Units keep typing while a sync runs. Step 4 finds each row again — by its `Mã
 its content for a row that had none — and a flag is written only where the unit's cells are
 still exactly those that were judged; a row changed meanwhile is left for the next run. Values
 are written RAW (text starting with `=`, `+`, `-`, `@` stays text), in one atomic batch, and
-only into the job's columns, Tổng hợp and Nhật ký.
+only into the flag columns, Tổng hợp and Nhật ký.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import gspread
 
 from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
-from automation.schema import column_letter
-from automation.sheets import Layout, RowFlags, Snapshot, TabData, TabWrite, WritePlan, row_fingerprint
+from automation.sheets import (Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
+                               row_fingerprint)
 from automation.text import fold, title_like
 
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
@@ -68,44 +68,45 @@ class GoogleSheet:
 
     # ------------------------------------------------------------ writing
 
-    def write(self, plan: WritePlan) -> None:
+    def write(self, update: SheetUpdate) -> None:
         snapshot = self._snapshot or self.read()
-        summary_title = title_like(self._grids, plan.summary_title)
-        log_title = title_like(self._grids, plan.log_title)
+        overview_title = title_like(self._grids, update.overview_title)
+        log_title = title_like(self._grids, update.log_title)
         log_rows = len(snapshot.tabs[log_title].rows) if log_title in snapshot.tabs else 0
         log_at = max(log_rows, 1) + 1  # row 1 holds the header
-        previous = snapshot.tabs[summary_title].rows if summary_title in snapshot.tabs else []
-        summary_height = max(len(plan.summary), len(previous))  # blanks over what the last summary left
-        summary_width = max(len(r) for r in [*plan.summary, *previous])
-        self._repair_grids(plan, summary_title, summary_height, summary_width, log_title, log_at)
+        previous = snapshot.tabs[overview_title].rows if overview_title in snapshot.tabs else []
+        overview_height = max(len(update.overview), len(previous))  # blanks over what the last overview left
+        overview_width = max(len(r) for r in [*update.overview, *previous])
+        self._repair_grids(update, overview_title, overview_height, overview_width, log_title, log_at)
 
-        current = self._reread([t.title for t in plan.tabs])
+        current = self._reread([t.title for t in update.tabs])
         data: list[dict[str, Any]] = []
-        for tab in plan.tabs:
+        for tab in update.tabs:
             data += self._tab_ranges(tab, current.get(tab.title, []))
-        data.append({"range": f"{quote(summary_title)}!A1",
-                     "values": _padded(plan.summary, summary_height, summary_width)})
+        data.append({"range": f"{quote(overview_title)}!A1",
+                     "values": _padded(update.overview, overview_height, overview_width)})
         if log_rows == 0:
-            data.append({"range": f"{quote(log_title)}!A1", "values": [plan.log_header]})
-        data.append({"range": f"{quote(log_title)}!A{log_at}", "values": [plan.log_row]})
+            data.append({"range": f"{quote(log_title)}!A1", "values": [update.log_header]})
+        data.append({"range": f"{quote(log_title)}!A{log_at}", "values": [update.log_row]})
         self._call(lambda: self.http.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW",
                                                                                "data": data}), "ghi kết quả")
 
-    def _repair_grids(self, plan: WritePlan, summary_title: str, summary_height: int, summary_width: int,
+    def _repair_grids(self, update: SheetUpdate, overview_title: str, overview_height: int, overview_width: int,
                       log_title: str, log_at: int) -> None:
-        """Missing job tabs and grids too small for what will be written: one batchUpdate, only if needed."""
+        """Missing tabs the job writes (Tổng hợp, Nhật ký) and grids too small for what will be written:
+        one batchUpdate, only if needed."""
         requests: list[dict[str, Any]] = []
-        for title, height, width in ((summary_title, summary_height, summary_width),
-                                     (log_title, log_at, len(plan.log_header))):
+        for title, height, width in ((overview_title, overview_height, overview_width),
+                                     (log_title, log_at, len(update.log_header))):
             if title not in self._grids:
                 requests.append({"addSheet": {"properties": {"title": title, "gridProperties": {
                     "rowCount": max(1000, height + GROW_ROWS), "columnCount": max(26, width)}}}})
             else:
                 requests += _grow(self._grids[title], height, width)
-        for tab in plan.tabs:
+        for tab in update.tabs:
             grid = self._grids.get(tab.title)
             if grid is not None:
-                requests += _grow(grid, 1, max(tab.job_columns.values(), default=0) + 1)
+                requests += _grow(grid, 1, max(tab.flag_columns.values(), default=0) + 1)
         if not requests:
             return
         reply = self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
@@ -127,7 +128,7 @@ class GoogleSheet:
 
         A row is found by its id cell as read (empty for a new row, a duplicate for a copied one)
         together with its unit's cells: both must be unchanged since they were judged."""
-        id_at = tab.job_columns["record_id"]
+        id_at = tab.flag_columns["record_id"]
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for index in range(1, len(rows)):
             key = (_id_cell(rows[index], id_at), row_fingerprint(rows[index], tab.unit_columns))
@@ -236,20 +237,20 @@ class GoogleSheet:
 
     def _protections(self, tab: Any, sheet: dict[str, Any], positions: dict[str, int], layout: Layout,
                      changes: list[str]) -> list[dict[str, Any]]:
-        """Unit tab: its registry emails and the Office; review column: the Office; job columns and the
+        """Unit tab: its registry emails and the Office; review column: the Office; flag columns and the
         job's tabs: the job's account alone. Keyed by description, so a second setup only updates editors."""
         sheet_id, title = sheet["properties"]["sheetId"], sheet["properties"]["title"]
         job, office = [self.account], list(layout.office_editors)
         wanted: list[tuple[str, dict[str, Any], list[str]]] = []
         whole = {"sheetId": sheet_id}
-        job_columns = [positions[fold(c.header)] for c in tab.columns if c.job]
-        if job_columns:  # a unit tab
+        flag_columns = [positions[fold(c.header)] for c in tab.columns if c.flag]
+        if flag_columns:  # a unit tab
             wanted.append((f"thidua: tab đơn vị '{title}'", whole, [*tab.editors, *office, *job]))
             for at in (positions[fold(c.header)] for c in tab.columns if c.office):
                 wanted.append((f"thidua: ý kiến thẩm định '{title}'", _columns(sheet_id, at, at + 1),
                                [*office, *job]))
             wanted.append((f"thidua: cột của chương trình '{title}'",
-                           _columns(sheet_id, min(job_columns), max(job_columns) + 1), job))
+                           _columns(sheet_id, min(flag_columns), max(flag_columns) + 1), job))
         elif title in (layout.registry_title, layout.guide_title):
             wanted.append((f"thidua: tab '{title}'", whole, [*office, *job]))
         else:  # Tổng hợp, Nhật ký
@@ -324,8 +325,8 @@ def _rgb(hex_colour: str) -> dict[str, float]:
 
 
 def _row_ranges(tab: TabWrite, flags: RowFlags, sheet_row: int) -> list[dict[str, Any]]:
-    """The job cells of one row: one range when the job columns are side by side, else one per cell."""
-    cells = sorted((tab.job_columns[key], value) for key, value in flags.values.items())
+    """The flag cells of one row: one range when the flag columns are side by side, else one per cell."""
+    cells = sorted((tab.flag_columns[key], value) for key, value in flags.values.items())
     first, last = cells[0][0], cells[-1][0]
     if last - first + 1 == len(cells):
         return [{"range": f"{quote(tab.title)}!{column_letter(first)}{sheet_row}", "values": [[v for _, v in cells]]}]

@@ -25,12 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
-from automation.schema import Formula, column_letter
-from automation.sheets import Layout, Snapshot, TabData, TabLayout, WritePlan
+from automation.sheets import Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout, column_letter
 from automation.text import fold, title_like
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-JOB_FILL = PatternFill("solid", fgColor="E7E6E6")
+FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FONT = Font(name="Times New Roman", bold=True)
 CHECKBOX_CHOICES = ("Có", "Không")
 
@@ -99,21 +98,21 @@ class Workbook:
 
     # ------------------------------------------------------------ writing
 
-    def write(self, plan: WritePlan) -> None:
+    def write(self, update: SheetUpdate) -> None:
         book = self._book or self._load()
-        for tab in plan.tabs:
+        for tab in update.tabs:
             ws = book[tab.title]
             for position, header in tab.new_headers.items():
                 cell = ws.cell(1, position + 1)
                 if cell.value in (None, ""):
                     _set_text(cell, header)
-                    _style_header(cell, job=True)
+                    _style_header(cell, flag=True)
                     ws.column_dimensions[column_letter(position)].width = 16
             for flags in tab.rows:
                 for key, value in flags.values.items():
-                    cell = ws.cell(flags.row, tab.job_columns[key] + 1)
+                    cell = ws.cell(flags.row, tab.flag_columns[key] + 1)
                     if isinstance(cell, MergedCell):
-                        cell = _unmerge_job_cell(ws, cell, set(tab.job_columns.values()))
+                        cell = _unmerge_flag_cell(ws, cell, set(tab.flag_columns.values()))
                         if cell is None:
                             continue
                     if (cell.value or "") != value:
@@ -123,14 +122,14 @@ class Workbook:
                         elif key == "document":  # a relative link: opens the summary beside the workbook
                             cell.hyperlink = value or None
                             cell.style = "Hyperlink" if value else "Normal"
-        summary = _tab(book, _title_like(book, plan.summary_title))
-        _replace_rows(summary, plan.summary)
-        log = _tab(book, _title_like(book, plan.log_title))
+        overview = _tab(book, _title_like(book, update.overview_title))
+        _replace_rows(overview, update.overview)
+        log = _tab(book, _title_like(book, update.log_title))
         if log.max_row == 1 and log.cell(1, 1).value is None:
-            _write_row(log, 1, plan.log_header)
-            for c in range(1, len(plan.log_header) + 1):
-                _style_header(log.cell(1, c), job=True)
-        _write_row(log, log.max_row + 1, plan.log_row)
+            _write_row(log, 1, update.log_header)
+            for c in range(1, len(update.log_header) + 1):
+                _style_header(log.cell(1, c), flag=True)
+        _write_row(log, log.max_row + 1, update.log_row)
         self._save(book)
 
     def _save(self, book: openpyxl.Workbook) -> None:
@@ -243,23 +242,23 @@ def _replace_rows(ws: Worksheet, table: list[list[Any]]) -> None:
     for c in range(1, len(table[0]) + 1 if table else 1):
         cell = ws.cell(1, c)
         if not cell.font.bold:
-            _style_header(cell, job=True)
+            _style_header(cell, flag=True)
 
 
-def _unmerge_job_cell(ws: Worksheet, cell: MergedCell, job_positions: set[int]) -> Any:
-    """A job cell inside a merged range: unmerge it if the range is all job columns, else skip."""
+def _unmerge_flag_cell(ws: Worksheet, cell: MergedCell, flag_positions: set[int]) -> Any:
+    """A flag cell inside a merged range: unmerge it if the range is all flag columns, else skip."""
     for merged in list(ws.merged_cells.ranges):
         if cell.coordinate in merged:
-            if all(c - 1 in job_positions for c in range(merged.min_col, merged.max_col + 1)):
+            if all(c - 1 in flag_positions for c in range(merged.min_col, merged.max_col + 1)):
                 ws.unmerge_cells(str(merged))
                 return ws[cell.coordinate]
             return None
     return None
 
 
-def _style_header(cell: Any, *, job: bool) -> None:
+def _style_header(cell: Any, *, flag: bool) -> None:
     cell.font = HEADER_FONT
-    cell.fill = JOB_FILL if job else HEADER_FILL
+    cell.fill = FLAG_FILL if flag else HEADER_FILL
     cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
@@ -291,9 +290,9 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
             width += 1
         positions[column.header] = headers[key]
         cell = ws.cell(1, positions[column.header] + 1)
-        fill = JOB_FILL if column.job else HEADER_FILL
+        fill = FLAG_FILL if column.flag else HEADER_FILL
         if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == fill.fgColor.rgb[-6:]):
-            _style_header(cell, job=column.job)
+            _style_header(cell, flag=column.flag)
             changes.append(f"tab '{title}': định dạng tiêu đề '{column.header}'")
         letter = column_letter(positions[column.header])
         if letter not in ws.column_dimensions:  # no width saved yet; never undo a width someone chose

@@ -1,21 +1,27 @@
 """The document store: where the Word submissions go (a local folder, or a Drive folder).
 
-`publish` is the incremental part, the same for every store: it compares what the store holds
-(one listing: document id → content key) with what the verdicts call for, renders only new and
-changed documents, and moves documents nobody calls for any more to `Lưu trữ/`. Nothing is
-ever deleted.
+The protocol and the plain values that cross it; `folder.FolderStore` and `drive.DriveStore`
+implement it, and `automation.publish` drives it. This module imports nothing of thidua's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from automation.documents import DocumentSpec
-from automation.render import Renderer
-from automation.report import DocumentCounts
+ARCHIVE_FOLDER = "Lưu trữ"  # where withdrawn documents go; nothing is ever deleted
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document the verdicts call for: where it goes, what it is rendered from, its content key."""
+
+    doc_id: str  # stable: "summary:P1-0007", "submission:labour_order"
+    path: str  # inside the output folder, with "/" separators
+    template: str  # file name in the templates folder
+    context: dict[str, Any]
+    key: str  # content key: template digest + data
+    record_id: str | None = None  # for an achievement summary: the row it belongs to
 
 
 @dataclass(frozen=True)
@@ -44,36 +50,3 @@ class DocumentStore(Protocol):
     def close(self) -> None:
         """Persist what the store needs to find its documents next time."""
         ...
-
-
-def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Renderer
-            ) -> tuple[DocumentCounts, dict[str, str]]:
-    """Bring the store in line with `specs`; return the counts and each summary's link by record id."""
-    counts = DocumentCounts()
-    held = store.inventory()
-    stale = [s for s in specs if s.doc_id not in held or held[s.doc_id].key != s.key]
-    stale_ids = {s.doc_id for s in stale}
-    links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
-    rendered = renderer.render_many([(s.template, s.context) for s in stale])
-    parallel = getattr(store, "parallel", 1)  # a remote store uploads several documents at once
-    try:
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            pending = [(spec, pool.submit(store.save, spec, data, held.get(spec.doc_id)))
-                       for spec, data in zip(stale, rendered)]
-            for spec, future in pending:
-                stored = future.result()
-                if spec.record_id:
-                    links[spec.record_id] = stored.link
-                if spec.doc_id in held:
-                    counts.updated += 1
-                else:
-                    counts.created += 1
-        wanted = {s.doc_id for s in specs}
-        for doc_id, stored in held.items():
-            if doc_id not in wanted:
-                store.archive(stored)
-                counts.withdrawn += 1
-    finally:
-        store.close()
-    counts.unchanged = len(specs) - len(stale)
-    return counts, links

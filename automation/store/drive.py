@@ -17,11 +17,10 @@ from typing import Any
 
 import requests
 
-from automation.documents import ARCHIVE_FOLDER, DocumentSpec
-from automation.errors import SourceError
 from automation import google_api
-from automation.google_api import Retry, error_message, error_reason, send
-from automation.store import StoredDocument
+from automation.errors import StoreError
+from automation.google_api import DriveRequestError, Retry, error_message, error_reason, send
+from automation.store import ARCHIVE_FOLDER, DocumentSpec, StoredDocument
 
 FILES = "https://www.googleapis.com/drive/v3/files"
 UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
@@ -151,20 +150,20 @@ class DriveStore:
             headers["Content-Type"] = f"multipart/related; boundary={boundary}"
         response = send(lambda: self.session.request(method, url, params=params, json=body, data=data,
                                                      headers=headers, timeout=google_api.DEFAULT_TIMEOUT),
-                        f"{method} drive ({what})", self.retry)
+                        f"{method} drive ({what})", self.retry, error=DriveRequestError)
         if response.ok:
             return response.json()
         if error_reason(response) == "storageQuotaExceeded":
-            raise SourceError(f"Không {what} được: tài khoản dịch vụ {self.account} không có dung lượng Drive riêng. "
+            raise StoreError(f"Không {what} được: tài khoản dịch vụ {self.account} không có dung lượng Drive riêng. "
                               "Hãy dùng một thư mục trong Shared drive (Bộ nhớ dùng chung) có thêm tài khoản này làm "
                               "thành viên, hoặc đăng nhập bằng tài khoản người dùng.")
         if response.status_code == 404:
-            raise SourceError(f"Không {what} được: không thấy thư mục Drive '{self.folder_id}' (hoặc {self.account} "
+            raise StoreError(f"Không {what} được: không thấy thư mục Drive '{self.folder_id}' (hoặc {self.account} "
                               "chưa được chia sẻ); kiểm tra 'drive_folder_id'.")
         if response.status_code == 403:
-            raise SourceError(f"Không {what} được: {self.account} không có quyền ghi vào thư mục Drive "
+            raise StoreError(f"Không {what} được: {self.account} không có quyền ghi vào thư mục Drive "
                               f"'{self.folder_id}' ({error_message(response)}).")
-        raise SourceError(f"Không {what} được: Google trả {error_message(response)}.")
+        raise StoreError(f"Không {what} được: Google trả {error_message(response)}.")
 
 
 def _escape(text: str) -> str:

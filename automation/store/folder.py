@@ -14,9 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from automation.documents import ARCHIVE_FOLDER, DocumentSpec
-from automation.errors import SourceError
-from automation.store import StoredDocument
+from automation.errors import StoreError
+from automation.store import ARCHIVE_FOLDER, DocumentSpec, StoredDocument
 
 MANIFEST = ".thidua-manifest.json"
 
@@ -36,7 +35,7 @@ class FolderStore:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SourceError(f"Không tạo được thư mục văn bản '{self.root}': {exc.strerror}.") from None
+            raise StoreError(f"Không tạo được thư mục văn bản '{self.root}': {exc.strerror}.") from None
         self._entries = self._read_manifest()
         held = {}
         for doc_id, entry in list(self._entries.items()):

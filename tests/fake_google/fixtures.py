@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from automation import connect, google_api
-from automation.schema import SERIAL_EPOCH
+from automation.cells import SERIAL_EPOCH
 from automation.settings import Settings
 from tests.fake_google.server import FakeGoogle
 

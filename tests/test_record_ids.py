@@ -1,25 +1,27 @@
-"""Record ids: assigned once, kept, never reused; a copied row gets a new one."""
+"""Record ids: assigned once, kept, never reused; a copied row gets a new one (automation.record_ids)."""
 
 from __future__ import annotations
 
-from automation.nominations import read_intake
-from automation.plan import assign_ids
+from automation.intake import find_tab, read_intake
+from automation.record_ids import IdRegister
 from tests.builders import TODAY, MemorySheet, as_cells, headers, registry, valid_row
 
 
-def intake_of(schema, rows_by_tab, summary=None):
+def assigned(schema, rows_by_tab, summary=None):
     tabs = {"Đơn vị": registry(*((t.split("-")[0], t) for t in rows_by_tab))}
     for tab, rows in rows_by_tab.items():
         header = [*headers(schema), "Mã hồ sơ"]
         tabs[tab] = [header] + [as_cells(schema, valid_row(name=f"Người {i}")) + [rid] for i, rid in enumerate(rows)]
     if summary:
         tabs["Tổng hợp"] = summary
-    return read_intake(MemorySheet(tabs).read(), schema, today=TODAY)
+    snapshot = MemorySheet(tabs).read()
+    intake = read_intake(snapshot, schema, today=TODAY)
+    return IdRegister.read(find_tab(snapshot, "Tổng hợp")).assign(intake.nominations, intake.units)
 
 
 def ids_of(schema, rows_by_tab, summary=None):
-    ids, issued = assign_ids(intake_of(schema, rows_by_tab, summary))
-    return [ids[key] for key in sorted(ids, key=lambda k: (list(rows_by_tab).index(k[0]), k[1]))], issued
+    ids, register = assigned(schema, rows_by_tab, summary)
+    return [ids[key] for key in sorted(ids, key=lambda k: (list(rows_by_tab).index(k[0]), k[1]))], register.issued
 
 
 def test_new_rows_get_unit_code_and_a_four_digit_sequence(schema):

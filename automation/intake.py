@@ -1,4 +1,4 @@
-"""A snapshot of the spreadsheet → the unit registry and typed nominations.
+"""A snapshot of the spreadsheet → the unit registry and typed nominations, tab by tab.
 
 Everything here is pure: the snapshot is plain values, the result is plain values. Tab-level
 problems (a missing column, a registry entry without its tab) are collected, never raised, so
@@ -9,90 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Any
 from collections.abc import Mapping
+from typing import Any
 
+from automation.cells import is_blank, parse_cell
 from automation.errors import SourceError
-from automation.report import SUMMARY_CODE, SUMMARY_ISSUED
-from automation.schema import Cell, HeaderMap, Schema, column_letter, is_blank, locate_columns, parse_cell
-from automation.sheets import Snapshot, TabData, row_fingerprint
+from automation.nomination import Cell, Intake, Nomination, TabProblem, Unit, UnitTab
+from automation.schema import Key, RegistryKey, Schema, locate_columns
+from automation.sheets import Snapshot, TabData, column_letter, row_fingerprint
 from automation.text import clean, fold, title_like
 
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
-RECORD_ID = re.compile(r"^([A-Za-z0-9_]{1,12})-(\d{4,})$")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A unit from the registry tab (Đơn vị): it owns one tab of nominations."""
-
-    code: str
-    name: str
-    tab: str
-    editors: tuple[str, ...]
-    kind: str
-    row: int
-
-
-@dataclass(frozen=True)
-class Nomination:
-    """One non-empty row of a unit tab: one nominee proposed for one tier."""
-
-    unit: Unit
-    tab: str
-    row: int  # the sheet's row number (1 = header)
-    cells: Mapping[str, Cell]  # by column key; only columns the tab has
-    job: Mapping[str, str]  # the job columns as they were read
-    merged: tuple[str, ...] = ()  # column keys whose value came from a merged range
-    fingerprint: str = ""  # the unit's cells as read (sheets.row_fingerprint)
-
-    def value(self, key: str) -> Any:
-        cell = self.cells.get(key)
-        return cell.value if cell else None
-
-    @property
-    def where(self) -> str:
-        return f"tab '{self.tab}', dòng {self.row}"
-
-
-@dataclass(frozen=True)
-class UnitTab:
-    """A unit's tab as the job will write it: where its job columns are, and its rows."""
-
-    unit: Unit
-    title: str
-    headers: HeaderMap
-    job_columns: dict[str, int]  # job column key → 0-based position (existing or to be added)
-    new_headers: dict[int, str]  # position → header text, for job columns the tab lacks
-    nominations: tuple[Nomination, ...]
-    stale_rows: tuple[tuple[int, Mapping[str, str]], ...]  # empty rows still carrying job flags
-    unit_positions: tuple[int, ...] = ()  # 0-based columns of the unit's cells
-
-
-@dataclass(frozen=True)
-class TabProblem:
-    tab: str
-    message: str
-    unit: Unit | None = None
-
-
-@dataclass(frozen=True)
-class Intake:
-    units: tuple[Unit, ...]
-    tabs: tuple[UnitTab, ...]
-    problems: tuple[TabProblem, ...]
-    ignored_tabs: tuple[str, ...]
-    issued: Mapping[str, int] = field(default_factory=dict)  # ids issued so far, per unit code
-
-    @property
-    def nominations(self) -> tuple[Nomination, ...]:
-        return tuple(n for tab in self.tabs for n in tab.nominations)
 
 
 def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake:
     problems: list[TabProblem] = []
-    registry_tab = _find_tab(snapshot, schema.tabs["registry"])
+    registry_tab = find_tab(snapshot, schema.tabs["registry"])
     if registry_tab is None:
         raise SourceError(f"Bảng tính không có tab '{schema.tabs['registry']}' (danh mục đơn vị); "
                           "chạy 'thidua setup' rồi nhập danh mục đơn vị.")
@@ -100,7 +32,7 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
     tabs: list[UnitTab] = []
     claimed = {fold(registry_tab.title)}
     for unit in units:
-        data = _find_tab(snapshot, unit.tab)
+        data = find_tab(snapshot, unit.tab)
         if data is None:
             problems.append(TabProblem(unit.tab, f"Đơn vị '{unit.name}' ({unit.code}) có trong danh mục nhưng "
                                        f"bảng tính không có tab '{unit.tab}'", unit))
@@ -111,12 +43,10 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
             tabs.append(tab)
     system = {fold(t) for t in schema.system_tabs}
     ignored = tuple(t for t in snapshot.tabs if fold(t) not in claimed | system)
-    summary = _find_tab(snapshot, schema.tabs["summary"])
-    return Intake(tuple(units), tuple(tabs), tuple(problems), ignored,
-                  _read_issued(summary) if summary else {})
+    return Intake(tuple(units), tuple(tabs), tuple(problems), ignored)
 
 
-def _find_tab(snapshot: Snapshot, title: str) -> TabData | None:
+def find_tab(snapshot: Snapshot, title: str) -> TabData | None:
     return snapshot.tabs.get(title_like(snapshot.tabs, title))
 
 
@@ -131,11 +61,11 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
     units: list[Unit] = []
     codes: set[str] = set()
     tab_names: set[str] = set()
-    kinds = {fold(k): k for c in schema.registry_columns if c.key == "kind" for k in c.choices}
+    kinds = {fold(k): k for c in schema.registry_columns if c.key == RegistryKey.KIND for k in c.choices}
     for number, row in enumerate(tab.rows[1:], start=2):
         values = {key: clean(str(_at(row, at) or "")) for key, at in headers.positions.items()}
         get = values.get
-        code, name, title = get("code", ""), get("name", ""), get("tab", "")
+        code, name, title = get(RegistryKey.CODE, ""), get(RegistryKey.NAME, ""), get(RegistryKey.TAB, "")
         if not (code or name or title):
             continue
         where = f"Tab '{tab.title}', dòng {number}"
@@ -153,15 +83,15 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
             continue
         codes.add(code.upper())
         tab_names.add(fold(title))
-        editors = tuple(e.strip() for e in re.split(r"[,;\s]+", get("editors", "")) if e.strip())
-        kind = get("kind", "")
+        editors = tuple(e.strip() for e in re.split(r"[,;\s]+", get(RegistryKey.EDITORS, "")) if e.strip())
+        kind = get(RegistryKey.KIND, "")
         units.append(Unit(code.upper(), name or code, title, editors, kinds.get(fold(kind), kind), number))
     return units
 
 
 def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                    problems: list[TabProblem]) -> UnitTab | None:
-    columns = schema.nomination_columns + schema.job_columns
+    columns = schema.nomination_columns + schema.flag_columns
     header_row = data.rows[0] if data.rows else []
     headers = locate_columns(header_row, columns)
     name = f"Tab '{data.title}'"
@@ -179,12 +109,12 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
         problems.append(TabProblem(data.title, f"{name}: cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa", unit))
         return None
 
-    job_columns = {c.key: headers.positions[c.key] for c in schema.job_columns if c.key in headers.positions}
+    flag_columns = {c.key: headers.positions[c.key] for c in schema.flag_columns if c.key in headers.positions}
     new_headers: dict[int, str] = {}
     next_free = headers.width
-    for column in schema.job_columns:
-        if column.key not in job_columns:
-            job_columns[column.key] = next_free
+    for column in schema.flag_columns:
+        if column.key not in flag_columns:
+            flag_columns[column.key] = next_free
             new_headers[next_free] = column.header
             next_free += 1
 
@@ -195,10 +125,10 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     stale: list[tuple[int, Mapping[str, str]]] = []
     for index in range(1, len(data.rows)):
         row = data.rows[index]
-        job = {key: _job_text(_at(row, pos)) for key, pos in job_columns.items()}
+        flags = {key: _flag_text(_at(row, pos)) for key, pos in flag_columns.items()}
         if all(is_blank(_at(row, headers.positions[k])) for k in unit_keys):
-            if any(job[k] for k in job if k != "record_id"):
-                stale.append((index + 1, job))
+            if any(flags[k] for k in flags if k != Key.RECORD_ID):
+                stale.append((index + 1, flags))
             continue
         cells: dict[str, Cell] = {}
         merged_keys: list[str] = []
@@ -211,9 +141,9 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                 raw = merged[(index, position)]
                 merged_keys.append(column.key)
             cells[column.key] = parse_cell(column, raw, today=today)
-        nominations.append(Nomination(unit, data.title, index + 1, cells, job, tuple(merged_keys),
+        nominations.append(Nomination(unit, data.title, index + 1, cells, flags, tuple(merged_keys),
                                       row_fingerprint(row, unit_positions)))
-    return UnitTab(unit, data.title, headers, job_columns, new_headers, tuple(nominations), tuple(stale),
+    return UnitTab(unit, data.title, flag_columns, new_headers, tuple(nominations), tuple(stale),
                    unit_positions)
 
 
@@ -229,29 +159,12 @@ def _merged_sources(data: TabData, positions: set[int]) -> dict[tuple[int, int],
     return filled
 
 
-def _read_issued(tab: TabData) -> dict[str, int]:
-    """The id high-water marks the job keeps in Tổng hợp, so ids of deleted rows are never reused."""
-    if not tab.rows:
-        return {}
-    header = [fold(str(c or "")) for c in tab.rows[0]]
-    try:
-        code_at, issued_at = header.index(fold(SUMMARY_CODE)), header.index(fold(SUMMARY_ISSUED))
-    except ValueError:
-        return {}
-    issued = {}
-    for row in tab.rows[1:]:
-        code, count = _at(row, code_at), _at(row, issued_at)
-        if isinstance(code, str) and isinstance(count, (int, float)) and not isinstance(count, bool):
-            issued[code.strip().upper()] = int(count)
-    return issued
-
-
 def _at(row: list[Any], position: int | None) -> Any:
     if position is None or position >= len(row):
         return None
     return row[position]
 
 
-def _job_text(raw: Any) -> str:
+def _flag_text(raw: Any) -> str:
     return "" if raw is None else clean(str(raw), multiline=True)
 

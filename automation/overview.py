@@ -1,24 +1,21 @@
-"""What the Office reads: the Tổng hợp tab, the Nhật ký row, and the console summary."""
+"""What the Office reads: the Tổng hợp tab (the overview), the Nhật ký row, the console table."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
+from typing import Any
 
+from automation.campaign import Campaign
+from automation.counts import SyncReport, UnitCounts
 from automation.findings import Status
+from automation.nomination import Intake
+from automation.record_ids import CODE_HEADER, ISSUED_HEADER, IdRegister
+from automation.schema import Key
+from automation.verdict import Verdict
 
-if TYPE_CHECKING:
-    from automation.campaign import Campaign
-    from automation.nominations import Intake
-    from automation.plan import Verdict
-
-SUMMARY_CODE = "Mã đơn vị"
-SUMMARY_ISSUED = "Số mã hồ sơ đã cấp"
 TOTAL = "Tổng cộng"
-SUCCESS = "Thành công"
 LOG_HEADER = [
     "Bắt đầu", "Thời gian chạy (giây)", "Số dòng đã đọc", Status.HOP_LE.value, Status.CAN_BO_SUNG.value,
     Status.KHONG_HOP_LE.value, "Văn bản tạo mới", "Văn bản cập nhật", "Văn bản giữ nguyên",
@@ -26,63 +23,7 @@ LOG_HEADER = [
 ]
 
 
-@dataclass
-class DocumentCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    withdrawn: int = 0
-
-
-@dataclass(frozen=True)
-class UnitCounts:
-    code: str
-    name: str
-    tab: str
-    rows: int
-    statuses: Counter
-    proposed: Counter  # per tier name
-    included: Counter  # per tier name
-    problem: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "tab": self.tab, "rows": self.rows,
-                "statuses": {s.value: self.statuses[s] for s in Status},
-                "proposed": dict(self.proposed), "included": dict(self.included), "problem": self.problem}
-
-
-@dataclass
-class SyncReport:
-    started: dt.datetime
-    seconds: float = 0.0
-    units: list[UnitCounts] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    ignored_tabs: list[str] = field(default_factory=list)
-    documents: DocumentCounts = field(default_factory=DocumentCounts)
-
-    @property
-    def rows(self) -> int:
-        return sum(u.rows for u in self.units)
-
-    def count(self, status: Status) -> int:
-        return sum(u.statuses[status] for u in self.units)
-
-    @property
-    def result(self) -> str:
-        if not self.problems:
-            return SUCCESS
-        return f"{SUCCESS}, có {len(self.problems)} lỗi: " + "; ".join(self.problems)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "started": self.started.isoformat(), "seconds": round(self.seconds, 3), "rows": self.rows,
-            "statuses": {s.value: self.count(s) for s in Status},
-            "documents": self.documents.__dict__, "units": [u.as_dict() for u in self.units],
-            "problems": self.problems, "ignored_tabs": self.ignored_tabs,
-        }
-
-
-def count_units(intake: Intake, verdicts: Iterable[Verdict], campaign: Campaign) -> list[UnitCounts]:
+def count_units(intake: Intake, verdicts: Iterable[Verdict]) -> list[UnitCounts]:
     by_tab: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
         by_tab.setdefault(verdict.nomination.tab, []).append(verdict)
@@ -94,19 +35,20 @@ def count_units(intake: Intake, verdicts: Iterable[Verdict], campaign: Campaign)
         counts.append(UnitCounts(
             unit.code, unit.name, unit.tab, len(mine),
             Counter(v.status for v in mine),
-            Counter(v.nomination.value("award") for v in mine if v.nomination.value("award")),
-            Counter(v.nomination.value("award") for v in mine if v.included(campaign)),
+            Counter(v.nomination.value(Key.AWARD) for v in mine if v.nomination.value(Key.AWARD)),
+            Counter(v.nomination.value(Key.AWARD) for v in mine if v.included),
             problems.get(unit.code, ""),
         ))
     return counts
 
 
-def summary_table(report: SyncReport, campaign: Campaign, issued: dict[str, int], now: dt.datetime) -> list[list[Any]]:
+def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister, now: dt.datetime
+                   ) -> list[list[Any]]:
     """The whole Tổng hợp tab: a row per unit, the totals, the time of the sync."""
     tiers = [t.name for t in campaign.tiers]
     approval = "Đưa vào tờ trình" if not campaign.office_approval_required else "Đã đồng ý"
-    header = [SUMMARY_CODE, "Tên đơn vị", "Tên tab", "Số dòng", *(s.value for s in Status),
-              *(f"Đề nghị: {t}" for t in tiers), *(f"{approval}: {t}" for t in tiers), SUMMARY_ISSUED, "Ghi chú"]
+    header = [CODE_HEADER, "Tên đơn vị", "Tên tab", "Số dòng", *(s.value for s in Status),
+              *(f"Đề nghị: {t}" for t in tiers), *(f"{approval}: {t}" for t in tiers), ISSUED_HEADER, "Ghi chú"]
 
     def numbers(u: UnitCounts) -> list[Any]:
         return [u.rows, *(u.statuses[s] for s in Status), *(u.proposed[t] for t in tiers),
@@ -114,9 +56,9 @@ def summary_table(report: SyncReport, campaign: Campaign, issued: dict[str, int]
 
     table: list[list[Any]] = [header]
     for u in report.units:
-        table.append([u.code, u.name, u.tab, *numbers(u), issued.get(u.code, 0), u.problem])
+        table.append([u.code, u.name, u.tab, *numbers(u), register.issued_for(u.code), u.problem])
     totals = [sum(col) for col in zip(*(numbers(u) for u in report.units))] or [0] * (4 + 2 * len(tiers))
-    table.append([TOTAL, "", "", *totals, sum(issued.get(u.code, 0) for u in report.units), ""])
+    table.append([TOTAL, "", "", *totals, sum(register.issued_for(u.code) for u in report.units), ""])
     table.append([])
     table.append(["Cập nhật lúc", now.strftime("%d/%m/%Y %H:%M")])
     for problem in report.problems:

@@ -1,0 +1,46 @@
+"""What each command does, from the settings to its result; the CLI and the scheduler call these.
+
+Each opens what the settings name (`connect`), runs one pass of the library, and returns plain
+values for the caller to print. A run that cannot proceed raises a ThiduaError whose message is
+one Vietnamese line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from automation.clock import now_local
+from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
+from automation.counts import SyncReport
+from automation.demo import build_demo
+from automation.layout import set_up
+from automation.settings import Settings
+from automation.sync import Evaluation, evaluate, sync
+
+
+def check(settings: Settings, *, now: dt.datetime | None = None) -> Evaluation:
+    """Judge every row; write nothing anywhere."""
+    campaign, schema = load_rules(settings)
+    return evaluate(open_spreadsheet(settings), campaign, schema, now=now)
+
+
+def sync_once(settings: Settings, *, now: dt.datetime | None = None) -> SyncReport:
+    """One sync with everything read afresh: edits to the config or the campaign apply at the next run."""
+    campaign, schema = load_rules(settings)
+    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
+                renderer=open_renderer(settings), now=now)
+
+
+def set_up_spreadsheet(settings: Settings) -> list[str]:
+    """Create or repair the tabs, headers, dropdowns, colours and protections; what changed."""
+    campaign, schema = load_rules(settings)
+    return set_up(open_spreadsheet(settings), campaign, schema, today=now_local().date(),
+                  office=settings.office_emails)
+
+
+def run_demo(folder: Path) -> tuple[Settings, SyncReport]:
+    """Build the demo workbook and its config in `folder`, set it up, run one sync."""
+    settings = build_demo(folder)
+    set_up_spreadsheet(settings)
+    return settings, sync_once(settings)
