@@ -1,16 +1,18 @@
 # Everything runs inside .venv, made on first use from python3.11 (or python3 if that is 3.11+).
+# Every install takes the versions pinned in constraints.txt (the whole tree).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 
-.PHONY: demo test lint bench templates previews clean
+.PHONY: demo test lint wheel-check bench templates previews constraints clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thidua needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP) --upgrade pip
+	$(PIP) -e '.[dev]'
 	@touch $(STAMP)
 
 demo: $(STAMP)   ## build the demo workbook in demo/ and run one sync on it
@@ -19,12 +21,15 @@ demo: $(STAMP)   ## build the demo workbook in demo/ and run one sync on it
 test: $(STAMP)   ## the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check automation tests bench
+lint: $(STAMP)   ## ruff and mypy, at the versions pinned in pyproject.toml
+	$(BIN)/ruff check automation tests bench templates
+	$(BIN)/mypy
+
+wheel-check: $(STAMP)  ## build the wheel, install it in a fresh venv outside the clone, run the demo and a sync there
+	PYTHON=$(PYTHON) bash .ci/wheel-check
 
 bench: $(STAMP)  ## the numbers, side by side with the straightforward approach (a few minutes)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(PIP) -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 templates: $(STAMP)  ## rebuild the default Word templates in templates/
@@ -33,5 +38,14 @@ templates: $(STAMP)  ## rebuild the default Word templates in templates/
 previews: $(STAMP)  ## page images of each template in docs/ (needs LibreOffice)
 	$(BIN)/python templates/preview.py
 
+constraints:  ## re-pin the whole tree after a change to pyproject.toml's dependencies
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --upgrade pip
+	.venv-pin/bin/python -m pip install --quiet -e '.[dev,bench]'
+	{ echo "# The whole dependency tree of thidua (runtime, dev, bench), pinned: 'make constraints' re-pins it."; \
+	  echo "# Every install takes it: make, .ci/run, the deploy (pip install -c constraints.txt …)."; \
+	  .venv-pin/bin/python -m pip freeze --all --exclude-editable | grep -v -e '^thidua' -e '^setuptools=' ; } > constraints.txt
+	rm -rf .venv-pin
+
 clean:
-	rm -rf $(VENV) demo bench/results/*.tmp
+	rm -rf $(VENV) demo build bench/results/*.tmp

@@ -51,7 +51,7 @@ def parse_cell(column: Column, raw: Any, *, today: dt.date) -> Cell:
         return _parse(column, raw, today)
     # Everything but free text repeats across thousands of rows (tiers, dates, choices, counts).
     # The type is part of the key: True == 1 and 1 == 1.0 for a plain cache.
-    return _parse_cached(column, type(raw), raw, today)
+    return _parse_cached(column, type(raw).__name__, raw, today)
 
 
 def _parse(column: Column, raw: Any, today: dt.date) -> Cell:
@@ -69,7 +69,7 @@ def _parse(column: Column, raw: Any, today: dt.date) -> Cell:
 
 
 @functools.lru_cache(maxsize=65536)
-def _parse_cached(column: Column, kind: type, raw: Any, today: dt.date) -> Cell:
+def _parse_cached(column: Column, kind: str, raw: Any, today: dt.date) -> Cell:
     return _parse(column, raw, today)
 
 

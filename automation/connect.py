@@ -34,7 +34,7 @@ def open_spreadsheet(settings: Settings) -> Spreadsheet:
     settings.require_source()
     if settings.spreadsheet_id and not settings.workbook:
         credentials, session = _google(settings.credentials, settings.google_api_root)
-        client = gspread.Client(None, session=session, http_client=RetryingHTTPClient)
+        client = gspread.Client(credentials, session=session, http_client=RetryingHTTPClient)
         return GoogleSheet(client, settings.spreadsheet_id, credentials)
     assert settings.workbook is not None
     return Workbook(settings.workbook)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import openpyxl
 
 from automation.schema import load_schema
+from automation.sheets import column_letter
 from automation.settings import Settings, load_settings
 
 WORKBOOK = "thidua-demo.xlsx"
@@ -113,7 +114,8 @@ def _row(unit: DemoUnit, rng: random.Random, used: set[str]) -> dict[str, Any]:
     category = rng.choice(CATEGORIES)
     workplace = unit.name if unit.kind == DISTRICT else f"{unit.name.split(' (')[0]}, VKSND tỉnh Tây Ninh"
     if collective:
-        gender, name, position, birth = "", rng.choice(COLLECTIVES).format(unit=unit.name.split(" (")[0]), "", ""
+        birth: int | str = ""
+        gender, name, position = "", rng.choice(COLLECTIVES).format(unit=unit.name.split(" (")[0]), ""
         workplace = "VKSND tỉnh Tây Ninh" if unit.kind == DEPARTMENT else unit.name
     else:
         gender = rng.choice(("Nam", "Nữ"))
@@ -201,7 +203,7 @@ def build_demo(folder: Path) -> Settings:
     folder.mkdir(parents=True, exist_ok=True)
     schema = load_schema()
     book = openpyxl.Workbook()
-    registry = book.active
+    registry = book.worksheets[0]
     registry.title = schema.tabs["registry"]
     registry.append([c.header for c in schema.registry_columns])
     for unit in (*UNITS, UNIT_WITHOUT_TAB):
@@ -219,7 +221,7 @@ def build_demo(folder: Path) -> Settings:
             if isinstance(row.get("proposed_on"), dt.datetime):
                 ws.cell(ws.max_row, [c.key for c in columns].index("proposed_on") + 1).number_format = "DD/MM/YYYY"
     # Units merge cells that repeat; the job reads the value into each row and suggests unmerging.
-    workplace = openpyxl.utils.get_column_letter([c.key for c in columns].index("workplace") + 1)
+    workplace = column_letter([c.key for c in columns].index("workplace"))
     book["Gò Dầu"].merge_cells(f"{workplace}2:{workplace}3")
     draft = book.create_sheet("Nháp")
     draft.append(["Ghi chép tạm của Văn phòng — tab này không có trong danh mục nên được bỏ qua."])

@@ -21,7 +21,7 @@ import json
 import random
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,11 +181,14 @@ class _ApiRoot(HTTPAdapter):
         super().__init__()
         self.root = root.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: float | tuple[float, float] | tuple[float, None] | None = None, verify: bool | str = True,
+             cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+             proxies: Mapping[str, str] | None = None) -> requests.Response:
         for google in GOOGLE_ROOTS:
             if request.url and request.url.startswith(google):
                 request.url = self.root + request.url[len(google):]
-        return super().send(request, **kwargs)
+        return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
 
 
 def google_session(credentials: Any, api_root: str | None = None) -> AuthorizedSession:

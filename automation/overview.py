@@ -76,7 +76,7 @@ def log_row(report: SyncReport) -> list[Any]:
 def console_table(report: SyncReport) -> str:
     """Per unit: rows, Hợp lệ, Cần bổ sung, Không hợp lệ — aligned for a terminal."""
     header = ["Đơn vị", "Số dòng", *(s.value for s in Status)]
-    body = [[f"{u.code} – {u.tab}", u.rows, *(u.statuses[s] for s in Status)] for u in report.units]
+    body: list[list[Any]] = [[f"{u.code} – {u.tab}", u.rows, *(u.statuses[s] for s in Status)] for u in report.units]
     body.append([TOTAL, report.rows, *(report.count(s) for s in Status)])
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
 

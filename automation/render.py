@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.document import Document as DocxDocument
 from docxtpl import DocxTemplate
 
 from automation.errors import ConfigError
@@ -53,14 +54,20 @@ class _Template(DocxTemplate):
     def init_docx(self, reload: bool = True) -> None:
         if self.docx is None:
             super().init_docx(reload)
-            self._pristine_body = copy.deepcopy(self.docx._element.body)
-            self._pristine_targets = {key: rel._target for key, rel in self.docx._part.rels.items()}
+            docx = self._loaded()
+            self._pristine_body = copy.deepcopy(docx._element.body)
+            self._pristine_targets = {key: rel._target for key, rel in docx._part.rels.items()}
         elif self.is_rendered and reload:
-            element = self.docx._element
+            docx = self._loaded()
+            element = docx._element
             element.replace(element.body, copy.deepcopy(self._pristine_body))
             for key, target in self._pristine_targets.items():
-                self.docx._part.rels[key]._target = target
+                docx._part.rels[key]._target = target
             self.is_rendered = False
+
+    def _loaded(self) -> DocxDocument:
+        assert self.docx is not None, "init_docx loads the document first"
+        return self.docx
 
     def patch_xml(self, src_xml: str) -> str:  # pure regex work on the same XML every time
         if (patched := self._patched.get(src_xml)) is None:

@@ -232,7 +232,7 @@ class Runner:
         self.run_once()  # the first sync starts at once; the schedule counts from its end
         if self.at:
             self.scheduler.every().day.at(self.at).do(self.run_once)
-        else:
+        elif self.every:
             self.scheduler.every(int(self.every.total_seconds())).seconds.do(self.run_once)
         self._record_next_run()
         runs = 1

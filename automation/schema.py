@@ -165,7 +165,8 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
         for i, table in enumerate(data.get(group, []), start=1):
             where = f"{group}[{i}]"
             try:
-                column = Column(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+                fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+                column = Column(**fields)
             except TypeError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
@@ -199,9 +200,9 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
         if key in by_key and by_key[key].choices_from != wanted:
             problems.append(f"cột '{key}': cần choices_from = \"{wanted}\" (giá trị được định nghĩa một lần)")
     tabs = data.get("tabs", {})
-    for key in ("guide", "registry", "overview", "log", "lists"):
-        if not isinstance(tabs.get(key), str) or not tabs.get(key):
-            problems.append(f"tabs.{key}: thiếu tên tab")
+    for tab in ("guide", "registry", "overview", "log", "lists"):
+        if not isinstance(tabs.get(tab), str) or not tabs.get(tab):
+            problems.append(f"tabs.{tab}: thiếu tên tab")
     if problems:
         raise CampaignError(f"Tệp cột '{path}' không hợp lệ — {'; '.join(problems)}.")
     return Schema(tabs=dict(tabs), individual=individual, collective=collective, review=review, **groups)

@@ -74,17 +74,22 @@ def load_settings(config: Path | None = None, *, environ: Mapping[str, str] | No
     settings = Settings()
     if path is not None:
         settings = replace(_from_file(path), config=path)
-    from_env = {field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name)}
+    from_env: dict[str, Any] = {field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name)}
     if environ.get("GOOGLE_APPLICATION_CREDENTIALS") and "credentials" not in from_env and not settings.credentials:
         from_env["credentials"] = environ["GOOGLE_APPLICATION_CREDENTIALS"]
     if "office_emails" in from_env:
         from_env["office_emails"] = tuple(e.strip() for e in from_env["office_emails"].split(",") if e.strip())
-    settings = replace(settings, **{k: Path(v) if k in PATHS else v for k, v in from_env.items()})
-    given = {k: v for k, v in flags.items() if v not in (None, "")}
+    settings = replace(settings, **_as_fields(from_env))
+    given: dict[str, Any] = {k: v for k, v in flags.items() if v not in (None, "")}
     unknown = set(given) - set(Settings.__dataclass_fields__)
     if unknown:
         raise ConfigError(f"Tùy chọn không biết: {', '.join(sorted(unknown))}.")
-    return replace(settings, **{k: Path(v) if k in PATHS else v for k, v in given.items()})
+    return replace(settings, **_as_fields(given))
+
+
+def _as_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Setting name → value as the Settings field holds it (paths as Path)."""
+    return {k: Path(v) if k in PATHS else v for k, v in values.items()}
 
 
 def _from_file(path: Path) -> Settings:

@@ -256,7 +256,7 @@ class GoogleSheet:
         else:  # Tổng hợp, Nhật ký
             wanted.append((f"thidua: tab '{title}'", whole, job))
         existing = {p.get("description"): p for p in sheet.get("protectedRanges", [])}
-        requests = []
+        requests: list[dict[str, Any]] = []
         for description, grid_range, editors in wanted:
             users = sorted(set(editors))
             current = existing.get(description)
@@ -335,7 +335,7 @@ def _row_ranges(tab: TabWrite, flags: RowFlags, sheet_row: int) -> list[dict[str
 
 def _grow(grid: dict[str, Any], height: int, width: int) -> list[dict[str, Any]]:
     props = grid.get("gridProperties", {})
-    requests = []
+    requests: list[dict[str, Any]] = []
     if height > props.get("rowCount", 1000):
         requests.append({"appendDimension": {"sheetId": grid["sheetId"], "dimension": "ROWS",
                                              "length": height - props.get("rowCount", 1000) + GROW_ROWS}})

@@ -21,7 +21,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
@@ -328,6 +330,8 @@ def _ensure_printing(ws: Worksheet, title: str) -> list[str]:
     if all(wanted):
         return []
     setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     setup.fitToWidth, setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
@@ -365,7 +369,7 @@ def _ensure_validation(ws: Worksheet, title: str, header: str, area: str, formul
         if ranges and all(r.startswith(letter) and r[len(letter)].isdigit() for r in ranges):
             if dv.formula1 == formula and ranges == [area]:
                 return []
-            dv.formula1, dv.sqref = formula, openpyxl.worksheet.cell_range.MultiCellRange(area)
+            dv.formula1, dv.sqref = formula, MultiCellRange(area)
             return [f"tab '{title}': sửa danh sách chọn của cột '{header}'"]
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                         errorTitle="Giá trị không hợp lệ",
