@@ -13,6 +13,7 @@ licences), so these tests run in every clone.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import urllib.parse
@@ -179,19 +180,20 @@ RESPONSES = [  # (method, path pattern) → schema, for every request thidua mak
 
 
 def test_the_fakes_answers_to_thiduas_requests_match_the_discovery_schemas(tmp_path, fake, credentials_file):
-    from tests.test_google import NOW, run
-    from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_merges, workbook_tabs
     from automation.demo import build_demo
+    from automation.operations import sync_once
+    from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_merges, workbook_tabs
+    now = dt.datetime(2022, 1, 10, 9, 30)  # after every date in the demo
     demo = build_demo(tmp_path / "demo")
     spreadsheet_id = fake.add_spreadsheet(workbook_tabs(demo.workbook), editors={ACCOUNT, OFFICE},
                                           merges=workbook_merges(demo.workbook))
     drive = fake.add_shared_drive("Thi đua", members={ACCOUNT})
     settings = google_settings(fake, credentials_file, spreadsheet_id, fake.add_folder("Hồ sơ", drive, drive_id=drive))
-    run(settings, now=NOW)
+    sync_once(settings, now=now)
     sheet = fake.spreadsheets[spreadsheet_id].sheet("P1")
     sheet.rows[1][5] = "Kiểm sát viên cao cấp"  # something to update, something to archive
     sheet.rows[2][13] = "Không"
-    run(settings, now=NOW)
+    sync_once(settings, now=now)
     checked, problems = set(), []
     for request in fake.requests:
         if request.api not in ("sheets", "drive") or not request.response:

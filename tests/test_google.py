@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import main
-from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
+from automation.connect import load_rules, open_spreadsheet
 from automation.demo import build_demo
+from automation.operations import sync_once
 from automation.sheets.workbook import Workbook
 from automation.sync import sync
 from tests.builders import read_workbook
@@ -31,9 +32,7 @@ def demo_on_google(tmp_path, fake, credentials_file):
 
 
 def run(settings, now=NOW):
-    campaign, schema = load_rules(settings)
-    return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
-                renderer=open_renderer(settings), now=now)
+    return sync_once(settings, now=now)
 
 
 def flags(fake, spreadsheet_id, title):
