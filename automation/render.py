@@ -110,17 +110,18 @@ class Renderer:
         template.save(out)
         return out.getvalue()
 
-    def render_many(self, jobs: list[tuple[str, dict[str, Any]]], *, workers: int | None = None) -> Iterator[bytes]:
-        """Documents in the order of `jobs`; across processes when there are many."""
+    def render_many(self, drafts: list[tuple[str, dict[str, Any]]], *, workers: int | None = None
+                    ) -> Iterator[bytes]:
+        """The documents of `drafts` (template name, context), in order; across processes when there are many."""
         workers = workers or os.cpu_count() or 1
-        if workers < 2 or len(jobs) < PARALLEL_FROM:
-            for name, context in jobs:
+        if workers < 2 or len(drafts) < PARALLEL_FROM:
+            for name, context in drafts:
                 yield self.render(name, context)
             return
-        templates = {name: self.template_bytes(name) for name in {name for name, _ in jobs}}
-        chunk = max(1, len(jobs) // (workers * 4))
+        templates = {name: self.template_bytes(name) for name in {name for name, _ in drafts}}
+        chunk = max(1, len(drafts) // (workers * 4))
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(templates,)) as pool:
-            yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+            yield from pool.map(_render_in_worker, drafts, chunksize=chunk)
 
 
 _worker: Renderer | None = None
@@ -132,6 +133,6 @@ def _start_worker(templates: dict[str, bytes]) -> None:
     _worker = Renderer(preloaded=templates)
 
 
-def _render_in_worker(job: tuple[str, dict[str, Any]]) -> bytes:
+def _render_in_worker(draft: tuple[str, dict[str, Any]]) -> bytes:
     assert _worker is not None
-    return _worker.render(*job)
+    return _worker.render(*draft)

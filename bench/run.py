@@ -70,7 +70,7 @@ class MemorySheet:
     def read(self) -> Snapshot:
         return self.snapshot
 
-    def write(self, plan: Any) -> None:
+    def write(self, update: Any) -> None:
         pass
 
 

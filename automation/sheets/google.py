@@ -240,21 +240,21 @@ class GoogleSheet:
         """Unit tab: its registry emails and the Office; review column: the Office; flag columns and the
         job's tabs: the job's account alone. Keyed by description, so a second setup only updates editors."""
         sheet_id, title = sheet["properties"]["sheetId"], sheet["properties"]["title"]
-        job, office = [self.account], list(layout.office_editors)
+        job_account, office = [self.account], list(layout.office_editors)
         wanted: list[tuple[str, dict[str, Any], list[str]]] = []
         whole = {"sheetId": sheet_id}
         flag_columns = [positions[fold(c.header)] for c in tab.columns if c.flag]
         if flag_columns:  # a unit tab
-            wanted.append((f"thidua: tab đơn vị '{title}'", whole, [*tab.editors, *office, *job]))
+            wanted.append((f"thidua: tab đơn vị '{title}'", whole, [*tab.editors, *office, *job_account]))
             for at in (positions[fold(c.header)] for c in tab.columns if c.office):
                 wanted.append((f"thidua: ý kiến thẩm định '{title}'", _columns(sheet_id, at, at + 1),
-                               [*office, *job]))
+                               [*office, *job_account]))
             wanted.append((f"thidua: cột của chương trình '{title}'",
-                           _columns(sheet_id, min(flag_columns), max(flag_columns) + 1), job))
+                           _columns(sheet_id, min(flag_columns), max(flag_columns) + 1), job_account))
         elif title in (layout.registry_title, layout.guide_title):
-            wanted.append((f"thidua: tab '{title}'", whole, [*office, *job]))
+            wanted.append((f"thidua: tab '{title}'", whole, [*office, *job_account]))
         else:  # Tổng hợp, Nhật ký
-            wanted.append((f"thidua: tab '{title}'", whole, job))
+            wanted.append((f"thidua: tab '{title}'", whole, job_account))
         existing = {p.get("description"): p for p in sheet.get("protectedRanges", [])}
         requests: list[dict[str, Any]] = []
         for description, grid_range, editors in wanted:
