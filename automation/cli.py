@@ -165,19 +165,26 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
 @common_options
 @click.option("--wait", type=click.FloatRange(min=0), default=30, show_default=True,
               help="Số giây chờ nếu một lần đồng bộ khác đang chạy.")
+@click.option("--allow-archive", is_flag=True,
+              help="Đồng ý chuyển nhiều văn bản vào Lưu trữ khi lần đồng bộ trước đã dừng vì việc này.")
 @handle_errors
-def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait: float,
+def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait: float, allow_archive: bool,
                  **flags: Any) -> int:
     """Một lần đồng bộ: kiểm tra, ghi trạng thái cạnh từng dòng, lập văn bản, cập nhật Tổng hợp và Nhật ký.
 
-    Mã thoát: 0 đã chạy (dù các dòng hợp lệ hay không), 2 không chạy được.
+    Nếu lần đồng bộ sẽ chuyển hơn một phần năm số văn bản (hoặc toàn bộ văn bản của một đơn vị)
+    vào Lưu trữ, chương trình dừng, không ghi gì và nói lý do; xem lại bảng tính, nếu đúng là vậy
+    thì chạy lại với --allow-archive. Lịch chạy định kỳ không bao giờ tự đồng ý.
+
+    Mã thoát: 0 đã chạy (dù các dòng hợp lệ hay không), 2 không chạy được (hoặc đã dừng như trên).
 
     \b
     Ví dụ:  thidua sync --config thidua.toml
+            thidua sync --config thidua.toml --allow-archive
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
-        report = operations.sync_once(settings)
+        report = operations.sync_once(settings, allow_archive=allow_archive)
     _print_report(report, as_json=as_json, quiet=quiet)
     return 0
 

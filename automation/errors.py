@@ -24,5 +24,9 @@ class SourceLockedError(SourceError):
     """Another program (an office suite, another sync) holds the spreadsheet."""
 
 
+class ArchiveRefused(ThiduaError):
+    """A sync would move a large share of the documents to Lưu trữ: it stops until told to go ahead."""
+
+
 class StoreError(ThiduaError):
     """The document store (the output folder, the Drive folder) cannot be read or written."""

@@ -1,4 +1,8 @@
-"""From verdicts to the flag columns of each row: id, status, messages, document link, time."""
+"""From verdicts to the flag columns of each row: id, status, messages, document link, time.
+
+A unit tab the job could not read keeps every flag it had; it gets a notice in its header row
+instead, saying why, and the notice goes once the tab reads whole again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Mapping
 
 from automation.nomination import Intake, RowKey
 from automation.schema import Key
-from automation.sheets import RowFlags, TabWrite, row_fingerprint
+from automation.sheets import NOTICE_MARK, RowFlags, TabWrite, row_fingerprint
 from automation.verdict import Verdict
 
 TIMESTAMP = "%d/%m/%Y %H:%M"
@@ -15,7 +19,7 @@ TIMESTAMP = "%d/%m/%Y %H:%M"
 
 def tab_writes(intake: Intake, verdicts: Mapping[RowKey, Verdict], links: Mapping[str, str],
                now: dt.datetime) -> tuple[TabWrite, ...]:
-    """The flag columns of every row of every unit tab read whole.
+    """The flag columns of every row of every unit tab read whole, and the notices of the others.
 
     Empty rows that still carry flags from an earlier sync (the unit cleared the row) lose
     them; their id stays so it is never handed out again.
@@ -38,6 +42,18 @@ def tab_writes(intake: Intake, verdicts: Mapping[RowKey, Verdict], links: Mappin
             rows.append(RowFlags(row, flags.get(Key.RECORD_ID, ""),
                                  {key: "" for key in tab.flag_columns if key != Key.RECORD_ID}, empty,
                                  read_id=flags.get(Key.RECORD_ID, "")))
+        old = tab.old_notice_at
+        clear = (old, "") if old is not None and old not in tab.new_headers else None
         writes.append(TabWrite(tab.title, dict(tab.flag_columns), dict(tab.new_headers), tuple(rows),
-                               tab.unit_positions))
+                               tab.unit_positions, notice=clear))
+    for problem in intake.problems:
+        if problem.notice_at is not None:
+            writes.append(TabWrite(problem.tab, {}, {}, (), notice=(problem.notice_at, notice_text(problem.message,
+                                                                                              problem.tab, stamp))))
     return tuple(writes)
+
+
+def notice_text(message: str, tab: str, stamp: str) -> str:
+    reason = message.removeprefix(f"Tab '{tab}': ")
+    return (f"{NOTICE_MARK} ({stamp}): {reason}. Trạng thái ở các dòng dưới là của lần kiểm tra trước; "
+            "sửa xong, lần kiểm tra sau sẽ cập nhật.")

@@ -15,11 +15,11 @@ from typing import Any
 from automation.cells import is_blank, parse_cell
 from automation.errors import SourceError
 from automation.nomination import Cell, Intake, Nomination, TabProblem, Unit, UnitTab
+from automation.record_ids import UNIT_CODE
 from automation.schema import Key, RegistryKey, Schema, locate_columns
 from automation.sheets import Snapshot, TabData, column_letter, row_fingerprint
 from automation.text import clean, fold, title_like
 
-UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
 
 
 def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake:
@@ -32,14 +32,17 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
     tabs: list[UnitTab] = []
     claimed = {fold(registry_tab.title)}
     for unit in units:
-        data = find_tab(snapshot, unit.tab)
-        if data is None:
+        twins = tabs_named(snapshot, unit.tab)
+        claimed.add(fold(unit.tab))
+        if not twins:
             problems.append(TabProblem(unit.tab, f"Đơn vị '{unit.name}' ({unit.code}) có trong danh mục nhưng "
-                                       f"bảng tính không có tab '{unit.tab}'", unit))
-            continue
-        claimed.add(fold(data.title))
-        tab = _read_unit_tab(data, unit, schema, today, problems)
-        if tab is not None:
+                                       f"bảng tính không có tab '{unit.tab}'", unit, always_blocks=False))
+        elif len(twins) > 1:
+            names = ", ".join(f"'{t.title}'" for t in twins)
+            problems.append(TabProblem(unit.tab, f"Có {len(twins)} tab cùng tên '{unit.tab}' ({names}), chỉ khác "
+                                       "nhau ở cách gõ dấu, chữ hoa hoặc khoảng trắng; đổi tên hoặc xóa tab thừa để "
+                                       "chương trình biết tab nào của đơn vị", unit))
+        elif (tab := _read_unit_tab(twins[0], unit, schema, today, problems)) is not None:
             tabs.append(tab)
     system = {fold(t) for t in schema.system_tabs}
     ignored = tuple(t for t in snapshot.tabs if fold(t) not in claimed | system)
@@ -48,6 +51,12 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
 
 def find_tab(snapshot: Snapshot, title: str) -> TabData | None:
     return snapshot.tabs.get(title_like(snapshot.tabs, title))
+
+
+def tabs_named(snapshot: Snapshot, title: str) -> list[TabData]:
+    """Every tab whose title is `title` ignoring case, spaces and Unicode form (there should be one)."""
+    key = fold(title)
+    return [tab for name, tab in snapshot.tabs.items() if fold(name) == key]
 
 
 def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> list[Unit]:
@@ -95,18 +104,22 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     header_row = data.rows[0] if data.rows else []
     headers = locate_columns(header_row, columns)
     name = f"Tab '{data.title}'"
-    if not any(not is_blank(c) for c in header_row):
-        problems.append(TabProblem(data.title, f"{name}: chưa có dòng tiêu đề; chạy 'thidua setup' để tạo", unit))
+    notice_at = headers.notice_at if headers.notice_at is not None else headers.width
+    if headers.width == 0:
+        problems.append(TabProblem(data.title, f"{name}: chưa có dòng tiêu đề; chạy 'thidua setup' để tạo", unit,
+                                   always_blocks=len(data.rows) > 1))
         return None
     missing = [c.header for c in schema.unit_columns if c.required != "no" and c.key not in headers.positions]
     if missing:
-        problems.append(TabProblem(data.title, f"{name}: thiếu cột {', '.join(repr(h) for h in missing)}", unit))
+        problems.append(TabProblem(data.title, f"{name}: thiếu cột {', '.join(repr(h) for h in missing)}", unit,
+                                   notice_at=notice_at))
         return None
     if headers.duplicates:
         listing = "; ".join(
             f"'{schema.column(key).header}' ở các cột {', '.join(column_letter(i) for i in places)}"
             for key, places in headers.duplicates.items())
-        problems.append(TabProblem(data.title, f"{name}: cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa", unit))
+        problems.append(TabProblem(data.title, f"{name}: cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa", unit,
+                                   notice_at=notice_at))
         return None
 
     flag_columns = {c.key: headers.positions[c.key] for c in schema.flag_columns if c.key in headers.positions}
@@ -144,7 +157,7 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
         nominations.append(Nomination(unit, data.title, index + 1, cells, flags, tuple(merged_keys),
                                       row_fingerprint(row, unit_positions)))
     return UnitTab(unit, data.title, flag_columns, new_headers, tuple(nominations), tuple(stale),
-                   unit_positions)
+                   unit_positions, headers.notice_at)
 
 
 def _merged_sources(data: TabData, positions: set[int]) -> dict[tuple[int, int], Any]:

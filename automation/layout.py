@@ -46,8 +46,9 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
 
 
 def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLayout:
-    return ColumnLayout(header=c.header, width=c.width, choices=c.choices if c.type == "choice" else (),
-                        checkbox=c.type == "checkbox", flag=flag, office=office, status_colours=c.key == Key.STATUS)
+    return ColumnLayout(header=c.header, width=c.width, aliases=c.aliases,
+                        choices=c.choices if c.type == "choice" else (), checkbox=c.type == "checkbox",
+                        flag=flag, office=office, status_colours=c.key == Key.STATUS)
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,

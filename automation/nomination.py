@@ -79,13 +79,20 @@ class UnitTab:
     nominations: tuple[Nomination, ...]
     stale_rows: tuple[tuple[int, Mapping[str, str]], ...]  # empty rows still carrying flags
     unit_positions: tuple[int, ...] = ()  # 0-based columns of the unit's cells
+    old_notice_at: int | None = None  # a notice left in row 1 by a sync that could not read the tab
 
 
 @dataclass(frozen=True)
 class TabProblem:
+    """A tab (or the registry) that could not be read as a whole: its rows were not judged."""
+
     tab: str
     message: str
     unit: Unit | None = None
+    # A tab that cannot be read may hold nominations whose documents must not be withdrawn. False:
+    # only where the unit has had nominations before (an empty or missing tab of a new unit).
+    always_blocks: bool = True
+    notice_at: int | None = None  # 0-based column of row 1 where the unit's tab can show it, if any
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,14 @@ def check(settings: Settings, *, now: dt.datetime | None = None) -> Evaluation:
     return evaluate(open_spreadsheet(settings), campaign, schema, now=now)
 
 
-def sync_once(settings: Settings, *, now: dt.datetime | None = None) -> SyncReport:
-    """One sync with everything read afresh: edits to the config or the campaign apply at the next run."""
+def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archive: bool = False) -> SyncReport:
+    """One sync with everything read afresh: edits to the config or the campaign apply at the next run.
+
+    `allow_archive`: a person has looked and agrees that a large share of the documents goes to
+    Lưu trữ (`thidua sync --allow-archive`); the scheduled job never says so."""
     campaign, schema = load_rules(settings)
     return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
-                renderer=open_renderer(settings), now=now)
+                renderer=open_renderer(settings), now=now, allow_archive=allow_archive)
 
 
 def set_up_spreadsheet(settings: Settings) -> list[str]:

@@ -57,8 +57,16 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
     table: list[list[Any]] = [header]
     for u in report.units:
         table.append([u.code, u.name, u.tab, *numbers(u), register.issued_for(u.code), u.problem])
-    totals = [sum(col) for col in zip(*(numbers(u) for u in report.units))] or [0] * (4 + 2 * len(tiers))
-    table.append([TOTAL, "", "", *totals, sum(register.issued_for(u.code) for u in report.units), ""])
+    # Units no longer in the registry keep their row of issued ids: those numbers are never given again.
+    listed = {u.code for u in report.units}
+    gone = sorted(code for code, issued in register.issued.items() if code not in listed and issued)
+    zeros = [0] * (4 + 2 * len(tiers))
+    for code in gone:
+        table.append([code, "", "", *zeros, register.issued_for(code), "Không còn trong danh mục đơn vị; "
+                      "các mã hồ sơ đã cấp được giữ để không cấp lại"])
+    totals = [sum(col) for col in zip(*(numbers(u) for u in report.units))] or zeros
+    issued = sum(register.issued_for(code) for code in [*listed, *gone])
+    table.append([TOTAL, "", "", *totals, issued, ""])
     table.append([])
     table.append(["Cập nhật lúc", now.strftime("%d/%m/%Y %H:%M")])
     for problem in report.problems:
@@ -67,10 +75,11 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
     return table
 
 
-def log_row(report: SyncReport) -> list[Any]:
+def log_row(report: SyncReport, *, result: str | None = None) -> list[Any]:
     d = report.documents
     return [report.started.strftime("%d/%m/%Y %H:%M:%S"), round(report.seconds, 1), report.rows,
-            *(report.count(s) for s in Status), d.created, d.updated, d.unchanged, d.withdrawn, report.result]
+            *(report.count(s) for s in Status), d.created, d.updated, d.unchanged, d.withdrawn,
+            report.result if result is None else result]
 
 
 def console_table(report: SyncReport) -> str:

@@ -3,23 +3,36 @@
 One listing of what the store holds (document id → content key) is compared with the specs;
 only new and changed documents are rendered and saved, and documents nobody calls for any more
 are moved to `Lưu trữ/`. Nothing is ever deleted.
+
+Withdrawing is where a mistake in the sheet would cost the most, so: a sync that did not read the
+sheet whole withdraws nothing (`withdraw=False`), and one that would withdraw a large share of
+the store — more than a fifth, or every document of a unit — stops before it writes anything,
+unless told to go ahead (`thidua sync --allow-archive`; the scheduled job never is).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from automation.counts import DocumentCounts
+from automation.errors import ArchiveRefused
 from automation.render import Renderer
-from automation.store import DocumentSpec, DocumentStore
+from automation.store import DocumentSpec, DocumentStore, StoredDocument
+
+GUARD_MIN = 5  # withdrawals below this many never stop a sync: a unit taking back a nominee or two
+GUARD_SHARE = 5  # more than 1/5 of what the store holds stops it
 
 
-def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Renderer
-            ) -> tuple[DocumentCounts, dict[str, str]]:
+def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Renderer, *, withdraw: bool = True,
+            allow_archive: bool = False) -> tuple[DocumentCounts, dict[str, str]]:
     """Bring the store in line with `specs`; return the counts and each summary's link by record id."""
     counts = DocumentCounts()
     held = store.inventory()
+    wanted = {s.doc_id for s in specs}
+    withdrawn = [stored for doc_id, stored in held.items() if doc_id not in wanted] if withdraw else []
+    if not allow_archive and (refusal := archive_refusal(withdrawn, held)):
+        raise ArchiveRefused(refusal)
     stale = [s for s in specs if s.doc_id not in held or held[s.doc_id].key != s.key]
     stale_ids = {s.doc_id for s in stale}
     links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
@@ -36,12 +49,36 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
                     counts.updated += 1
                 else:
                     counts.created += 1
-        wanted = {s.doc_id for s in specs}
-        for doc_id, stored in held.items():
-            if doc_id not in wanted:
-                store.archive(stored)
-                counts.withdrawn += 1
+        for stored in withdrawn:
+            store.archive(stored)
+            counts.withdrawn += 1
     finally:
         store.close()
     counts.unchanged = len(specs) - len(stale)
     return counts, links
+
+
+def archive_refusal(withdrawn: Sequence[StoredDocument], held: dict[str, StoredDocument]) -> str | None:
+    """Why moving `withdrawn` to Lưu trữ needs a person's word, or None when it does not."""
+    if len(withdrawn) < GUARD_MIN:
+        return None
+    gone = {s.doc_id for s in withdrawn}
+    units_before = _by_unit(held.values())
+    units_after = _by_unit(s for s in held.values() if s.doc_id not in gone)
+    emptied = sorted(code for code in units_before if code not in units_after)
+    if len(withdrawn) * GUARD_SHARE <= len(held) and not emptied:
+        return None
+    whose = f" (toàn bộ văn bản của đơn vị {', '.join(emptied)})" if emptied else ""
+    return (f"Dừng, chưa ghi gì: lần đồng bộ này sẽ chuyển {len(withdrawn)} trong {len(held)} văn bản vào Lưu trữ"
+            f"{whose}. Nếu đúng là vậy (đơn vị đã rút đề nghị), chạy 'thidua sync --allow-archive'; nếu không, "
+            "kiểm tra lại bảng tính (danh mục đơn vị, tên tab, các dòng vừa xóa).")
+
+
+def _by_unit(documents: Iterable[StoredDocument]) -> set[str]:
+    """The units that hold achievement summaries among `documents` (from the record id in the doc id)."""
+    codes = set()
+    for stored in documents:
+        kind, _, record_id = stored.doc_id.partition(":")
+        if kind == "summary" and "-" in record_id:
+            codes.add(record_id.rsplit("-", 1)[0].upper())
+    return codes

@@ -19,6 +19,7 @@ from automation.text import fold
 
 CODE_HEADER = "Mã đơn vị"
 ISSUED_HEADER = "Số mã hồ sơ đã cấp"
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
 RECORD_ID = re.compile(r"^([A-Za-z0-9_]{1,12})-(\d{4,})$")
 
 
@@ -36,12 +37,13 @@ class IdRegister:
             code_at, issued_at = header.index(fold(CODE_HEADER)), header.index(fold(ISSUED_HEADER))
         except ValueError:
             return cls({})
-        issued = {}
+        issued: dict[str, int] = {}
         for row in overview.rows[1:]:
             code = row[code_at] if code_at < len(row) else None
             count = row[issued_at] if issued_at < len(row) else None
-            if isinstance(code, str) and isinstance(count, (int, float)) and not isinstance(count, bool):
-                issued[code.strip().upper()] = int(count)
+            if isinstance(code, str) and UNIT_CODE.match(code.strip()) and isinstance(count, (int, float)) \
+                    and not isinstance(count, bool) and 0 <= count < 10 ** 9:
+                issued[code.strip().upper()] = max(issued.get(code.strip().upper(), 0), int(count))
         return cls(issued)
 
     def assign(self, nominations: Iterable[Nomination], units: Iterable[Unit]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from automation.errors import CampaignError
 from automation.resources import DEFAULT_SCHEMA
+from automation.sheets import NOTICE_MARK
 from automation.text import clean, fold
 from automation.tomlfile import read_toml
 
@@ -87,6 +88,7 @@ class Column:
     hint: str = ""
     choices: tuple[str, ...] = ()
     choices_from: str = ""
+    aliases: tuple[str, ...] = ()  # other spellings of the header, read as this column (and repaired by setup)
     multiline: bool = False
     must_be_true: bool = False
     min: int | None = None
@@ -170,7 +172,8 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
             except TypeError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
-            column = replace(column, header=clean(column.header), choices=tuple(clean(c) for c in column.choices))
+            column = replace(column, header=clean(column.header), choices=tuple(clean(c) for c in column.choices),
+                             aliases=tuple(clean(a) for a in column.aliases))
             if column.choices_from in own_lists:
                 column = replace(column, choices=own_lists[column.choices_from])
             if column.type not in TYPES:
@@ -189,8 +192,9 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
 
     groups = {g: columns(g) for g in ("registry_columns", "unit_columns", "office_columns", "flag_columns")}
     nomination = groups["unit_columns"] + groups["office_columns"] + groups["flag_columns"]
-    if len({fold(c.header) for c in nomination}) != len(nomination):
-        problems.append("unit/office/flag columns: có tiêu đề cột bị lặp")
+    spellings = [fold(s) for c in nomination for s in (c.header, *c.aliases)]
+    if len(set(spellings)) != len(spellings):
+        problems.append("unit/office/flag columns: có tiêu đề cột (hoặc cách viết khác trong aliases) bị lặp")
     for keys, present, group in ((Key, {c.key for c in nomination}, "unit/office/flag columns"),
                                  (RegistryKey, {c.key for c in groups["registry_columns"]}, "registry_columns")):
         if missing := [k.value for k in keys if k.value not in present]:
@@ -212,19 +216,23 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
 
 @dataclass(frozen=True)
 class HeaderMap:
-    """Where each known column sits in a tab (0-based), found by header text."""
+    """Where each known column sits in a tab (0-based), found by header text or a known spelling."""
 
     positions: dict[str, int]
     duplicates: dict[str, list[int]] = field(default_factory=dict)
-    width: int = 0  # the number of header cells up to the last non-blank one
+    width: int = 0  # the number of header cells up to the last non-blank one (a notice aside)
+    notice_at: int | None = None  # a notice the job left in the header row (sheets.NOTICE_MARK)
 
 
 def locate_columns(header_row: list[Any], columns: tuple[Column, ...]) -> HeaderMap:
-    by_header = {fold(c.header): c.key for c in columns}
+    by_header = {fold(spelling): c.key for c in columns for spelling in (c.header, *c.aliases)}
     seen: dict[str, list[int]] = {}
-    width = 0
+    width, notice_at = 0, None
     for index, cell in enumerate(header_row):
         text = clean(str(cell)) if cell is not None else ""
+        if text.startswith(NOTICE_MARK):
+            notice_at = index
+            continue
         if text:
             width = index + 1
         key = by_header.get(fold(text)) if text else None
@@ -234,4 +242,5 @@ def locate_columns(header_row: list[Any], columns: tuple[Column, ...]) -> Header
         positions={key: places[0] for key, places in seen.items()},
         duplicates={key: places for key, places in seen.items() if len(places) > 1},
         width=width,
+        notice_at=notice_at,
     )

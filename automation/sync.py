@@ -9,6 +9,11 @@
 `evaluate` stops after the verdicts and writes nothing (`thidua check`); `sync` goes all the
 way. Both take the spreadsheet and the store as they are given: `automation.operations` opens
 them from the settings for the CLI and the scheduler.
+
+A read that is not whole — a unit tab with a renamed or doubled column, a unit tab gone, a
+registry row the job cannot place — judges the tabs it can read and leaves everything else as
+it was: no document is withdrawn, no Tờ trình or Quyết định is rewritten without those units'
+nominees, their rows keep their flags, and the ids issued never go down.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from automation.campaign import Campaign
 from automation.clock import now_local
 from automation.counts import SyncReport
 from automation.documents import TEMPLATES, documents_for
+from automation.errors import ArchiveRefused
 from automation.findings import status_of
 from automation.flags import tab_writes
 from automation.intake import find_tab, read_intake
@@ -36,6 +42,9 @@ from automation.sheets import SheetUpdate, Spreadsheet
 from automation.store import DocumentStore
 from automation.verdict import Verdict
 
+PARTIAL = ("Bảng tính chưa đọc được đầy đủ (xem Ghi chú): không văn bản nào được chuyển vào Lưu trữ và "
+           "tờ trình, quyết định chưa được lập lại cho đến khi sửa xong.")
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -43,6 +52,7 @@ class Evaluation:
     verdicts: Mapping[RowKey, Verdict]
     register: IdRegister  # the record-id register after this pass assigned ids
     report: SyncReport
+    whole: bool  # every unit's tab and the registry were read in full
 
 
 def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None) -> Evaluation:
@@ -60,18 +70,25 @@ def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.
         found = tuple(findings[n.key])
         status = status_of(found)
         verdicts[n.key] = Verdict(n, ids[n.key], found, status, rules.enters_submission(n, status, context))
+    problems = [p.message for p in intake.problems]
+    whole = not any(p.always_blocks or (p.unit is not None and register.issued_for(p.unit.code) > 0)
+                    for p in intake.problems)
+    if not intake.units and any(register.issued.values()):
+        whole = False
+        problems.append(f"Tab '{schema.tabs['registry']}' không còn đơn vị nào trong khi đã có hồ sơ được cấp mã; "
+                        "nhập lại danh mục đơn vị")
     report = SyncReport(
         started=now,
         units=count_units(intake, verdicts.values()),
-        problems=[p.message for p in intake.problems],
+        problems=problems,
         ignored_tabs=list(intake.ignored_tabs),
     )
     report.seconds = time.perf_counter() - started
-    return Evaluation(intake, verdicts, register, report)
+    return Evaluation(intake, verdicts, register, report, whole)
 
 
 def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: DocumentStore | None = None,
-         renderer: Renderer | None = None, now: dt.datetime | None = None) -> SyncReport:
+         renderer: Renderer | None = None, now: dt.datetime | None = None, allow_archive: bool = False) -> SyncReport:
     """One full sync: judge every row, bring the documents up to date (when there is a store),
     then write ids, flags, links, Tổng hợp and the Nhật ký row at once."""
     now = now or now_local()
@@ -83,13 +100,26 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
         renderer = renderer or Renderer()
         specs = documents_for(evaluation.verdicts.values(), campaign, now.date(),
                               renderer.digests(TEMPLATES.values()), individual=schema.individual)
-        report.documents, links = publish(specs, store, renderer)
+        if not evaluation.whole:  # a submission now would leave out the nominees of the tabs not read
+            specs = [s for s in specs if s.record_id]
+        try:
+            report.documents, links = publish(specs, store, renderer, withdraw=evaluation.whole,
+                                              allow_archive=allow_archive)
+        except ArchiveRefused as refusal:  # nothing written; the Office reads why in Nhật ký
+            report.problems.append(str(refusal))
+            report.seconds = time.perf_counter() - started
+            sheet.write(SheetUpdate((), schema.tabs["overview"], None, schema.tabs["log"], LOG_HEADER,
+                                    log_row(report, result=str(refusal))))
+            raise
     tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
     report.seconds = time.perf_counter() - started
+    overview = overview_table(report, campaign, evaluation.register, now)
+    if not evaluation.whole:
+        overview.append(["Lưu ý", PARTIAL])
     sheet.write(SheetUpdate(
         tabs=tabs,
         overview_title=schema.tabs["overview"],
-        overview=overview_table(report, campaign, evaluation.register, now),
+        overview=overview,
         log_title=schema.tabs["log"],
         log_header=LOG_HEADER,
         log_row=log_row(report),

@@ -463,3 +463,25 @@ def test_a_copied_row_with_a_duplicate_id_gets_its_new_id_and_flags_on_google(fa
     ids = [r[header.index("Mã hồ sơ")] for r in rows[1:]]
     assert ids == ["GD-0001", "GD-0002", "GD-0003", "GD-0004", "GD-0005"]
     assert rows[-1][header.index("Trạng thái")] == "Hợp lệ"
+
+
+# ------------------------------------------------------------------ sheet mistakes
+
+def test_a_renamed_header_on_google_withdraws_nothing_and_the_unit_reads_why(demo_on_google, fake):
+    settings, _ = demo_on_google
+    run(settings)
+    before = {f.id: (f.parents, f.version) for f in fake.files.values() if f.app_properties.get("thidua_doc")}
+    p1 = flags(fake, settings.spreadsheet_id, "P1")
+    sheet = fake.spreadsheets[settings.spreadsheet_id].sheet("P1")
+    sheet.rows[0][sheet.rows[0].index("Hình thức đề nghị")] = "Hình thức KT"
+    fake.reset_counts()
+    report = run(settings)
+    after = {f.id: (f.parents, f.version) for f in fake.files.values() if f.app_properties.get("thidua_doc")}
+    assert after == before and report.documents.withdrawn == 0  # nothing moved, nothing rewritten
+    assert flags(fake, settings.spreadsheet_id, "P1") == p1
+    header = fake.values(settings.spreadsheet_id, "P1")[0]
+    assert header[-1].startswith("⚠ Chương trình chưa kiểm tra tab này") and "Hình thức đề nghị" in header[-1]
+    assert fake.count("sheets") <= 5
+    sheet.rows[0][sheet.rows[0].index("Hình thức KT")] = "Hình thức đề nghị"
+    run(settings)
+    assert not any(str(v).startswith("⚠") for v in fake.values(settings.spreadsheet_id, "P1")[0])

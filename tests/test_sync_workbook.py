@@ -155,7 +155,11 @@ def test_a_missing_required_column_reports_that_tab_and_the_others_still_sync(tm
     before = read_workbook(path)
     report = run(path, campaign, schema)
     after = read_workbook(path)
-    assert after["P1"] == before["P1"]  # nothing written in the broken tab
+    # nothing the unit typed changes in the broken tab; the unit reads why beside its headers
+    notice = after["P1"][0][len(broken)]
+    assert notice.startswith("⚠ Chương trình chưa kiểm tra tab này") and "thiếu cột 'Hình thức đề nghị'" in notice
+    assert [r[:len(broken)] for r in after["P1"]] == before["P1"]
+    assert all(v is None for r in after["P1"][1:] for v in r[len(broken):])
     assert job_values(after["Gò Dầu"])[0]["Trạng thái"] == "Hợp lệ"
     assert report.problems == ["Tab 'P1': thiếu cột 'Hình thức đề nghị'"]
     p1 = dict(zip(after["Tổng hợp"][0], after["Tổng hợp"][1]))

@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+# A tab the job could not read shows why in a cell of its header row, right of the headers; the
+# cell is the job's only while it starts with this mark, and is cleared once the tab reads whole.
+NOTICE_MARK = "⚠ Chương trình chưa kiểm tra tab này"
+
+
+def header_cell_is_free(value: Any) -> bool:
+    """A header-row cell the job may write: blank, or a notice it wrote itself."""
+    return value is None or (isinstance(value, str) and (not value.strip() or value.startswith(NOTICE_MARK)))
+
+
 def column_letter(index: int) -> str:
     """0-based column index → A1 letters (0 → A, 26 → AA)."""
     letters = ""
@@ -72,6 +82,9 @@ class TabWrite:
     new_headers: dict[int, str]  # 0-based column → header, written in row 1
     rows: tuple[RowFlags, ...]
     unit_columns: tuple[int, ...] = ()  # 0-based columns of the unit's cells (for fingerprints)
+    # (0-based column, text) of the notice in row 1; text "" clears it. Written only over a blank
+    # cell or one that starts with NOTICE_MARK, so nothing a unit typed is overwritten.
+    notice: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ class SheetUpdate:
 
     tabs: tuple[TabWrite, ...]
     overview_title: str
-    overview: list[list[Any]]  # the whole Tổng hợp tab, rewritten
+    overview: list[list[Any]] | None  # the whole Tổng hợp tab, rewritten (None: left as it is)
     log_title: str
     log_header: list[str]
     log_row: list[Any]  # appended to Nhật ký
@@ -90,6 +103,7 @@ class SheetUpdate:
 class ColumnLayout:
     header: str
     width: int
+    aliases: tuple[str, ...] = ()  # other spellings setup recognises (and renames back)
     choices: tuple[str, ...] = ()  # a dropdown
     checkbox: bool = False
     flag: bool = False  # written by the job only (shaded, protected where the backend can)

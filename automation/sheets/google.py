@@ -23,7 +23,8 @@ import gspread
 from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
 from automation.sheets import (Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
-                               row_fingerprint)
+                               header_cell_is_free, row_fingerprint)
+from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
@@ -74,30 +75,32 @@ class GoogleSheet:
         log_title = title_like(self._grids, update.log_title)
         log_rows = len(snapshot.tabs[log_title].rows) if log_title in snapshot.tabs else 0
         log_at = max(log_rows, 1) + 1  # row 1 holds the header
-        previous = snapshot.tabs[overview_title].rows if overview_title in snapshot.tabs else []
-        overview_height = max(len(update.overview), len(previous))  # blanks over what the last overview left
-        overview_width = max(len(r) for r in [*update.overview, *previous])
-        self._repair_grids(update, overview_title, overview_height, overview_width, log_title, log_at)
+        targets = [(log_title, log_at, len(update.log_header))]
+        if update.overview is not None:
+            previous = snapshot.tabs[overview_title].rows if overview_title in snapshot.tabs else []
+            overview_height = max(len(update.overview), len(previous))  # blanks over what the last overview left
+            overview_width = max(len(r) for r in [*update.overview, *previous])
+            targets.insert(0, (overview_title, overview_height, overview_width))
+        self._repair_grids(update, targets)
 
         current = self._reread([t.title for t in update.tabs])
         data: list[dict[str, Any]] = []
         for tab in update.tabs:
             data += self._tab_ranges(tab, current.get(tab.title, []))
-        data.append({"range": f"{quote(overview_title)}!A1",
-                     "values": _padded(update.overview, overview_height, overview_width)})
+        if update.overview is not None:
+            data.append({"range": f"{quote(overview_title)}!A1",
+                         "values": _padded(update.overview, overview_height, overview_width)})
         if log_rows == 0:
             data.append({"range": f"{quote(log_title)}!A1", "values": [update.log_header]})
         data.append({"range": f"{quote(log_title)}!A{log_at}", "values": [update.log_row]})
         self._call(lambda: self.http.values_batch_update(self.spreadsheet_id, {"valueInputOption": "RAW",
                                                                                "data": data}), "ghi kết quả")
 
-    def _repair_grids(self, update: SheetUpdate, overview_title: str, overview_height: int, overview_width: int,
-                      log_title: str, log_at: int) -> None:
+    def _repair_grids(self, update: SheetUpdate, targets: list[tuple[str, int, int]]) -> None:
         """Missing tabs the job writes (Tổng hợp, Nhật ký) and grids too small for what will be written:
         one batchUpdate, only if needed."""
         requests: list[dict[str, Any]] = []
-        for title, height, width in ((overview_title, overview_height, overview_width),
-                                     (log_title, log_at, len(update.log_header))):
+        for title, height, width in targets:  # (title, rows, columns) the job's own tabs must hold
             if title not in self._grids:
                 requests.append({"addSheet": {"properties": {"title": title, "gridProperties": {
                     "rowCount": max(1000, height + GROW_ROWS), "columnCount": max(26, width)}}}})
@@ -106,7 +109,8 @@ class GoogleSheet:
         for tab in update.tabs:
             grid = self._grids.get(tab.title)
             if grid is not None:
-                requests += _grow(grid, 1, max(tab.flag_columns.values(), default=0) + 1)
+                right = max([*tab.flag_columns.values(), *([tab.notice[0]] if tab.notice else [])], default=0)
+                requests += _grow(grid, 1, right + 1)
         if not requests:
             return
         reply = self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
@@ -128,13 +132,21 @@ class GoogleSheet:
 
         A row is found by its id cell as read (empty for a new row, a duplicate for a copied one)
         together with its unit's cells: both must be unchanged since they were judged."""
+        header_now = rows[0] if rows else []
+        ranges = [{"range": f"{quote(tab.title)}!{column_letter(position)}1", "values": [[header]]}
+                  for position, header in tab.new_headers.items()
+                  if header_cell_is_free(_at(header_now, position))]
+        if tab.notice is not None and header_cell_is_free(_at(header_now, tab.notice[0])) \
+                and (_at(header_now, tab.notice[0]) or "") != tab.notice[1]:
+            ranges.append({"range": f"{quote(tab.title)}!{column_letter(tab.notice[0])}1",
+                           "values": [[tab.notice[1]]]})
+        if not tab.rows:
+            return ranges
         id_at = tab.flag_columns["record_id"]
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for index in range(1, len(rows)):
             key = (_id_cell(rows[index], id_at), row_fingerprint(rows[index], tab.unit_columns))
             rows_by_key.setdefault(key, []).append(index)
-        ranges = [{"range": f"{quote(tab.title)}!{column_letter(position)}1", "values": [[header]]}
-                  for position, header in tab.new_headers.items()]
         for flags in tab.rows:
             candidates = rows_by_key.get((flags.read_id.strip().upper(), flags.fingerprint))
             if candidates:  # identical rows (a pasted copy) are taken in order, one flag each
@@ -198,14 +210,12 @@ class GoogleSheet:
         sheet_id, title = props["sheetId"], props["title"]
         rows = props.get("gridProperties", {}).get("rowCount", 1000)
         requests: list[dict[str, Any]] = []
-        positions = {fold(h): i for i, h in enumerate(header) if h}
+        repair = repair_headers(title, header, tab.columns)
+        positions = repair.positions
+        for position, text in repair.writes.items():
+            requests.append(_cells(sheet_id, 0, position, [[text]]))
+        changes += repair.notes
         width = max(positions.values(), default=-1) + 1
-        for column in tab.columns:
-            if fold(column.header) not in positions:
-                positions[fold(column.header)] = width
-                requests.append(_cells(sheet_id, 0, width, [[column.header]]))
-                changes.append(f"tab '{title}': thêm cột '{column.header}'")
-                width += 1
         if tab.columns and props.get("gridProperties", {}).get("frozenRowCount", 0) != 1:
             requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {
                 "frozenRowCount": 1}}, "fields": "gridProperties.frozenRowCount"}})
@@ -289,6 +299,10 @@ class GoogleSheet:
                 raise ConfigError(f"Google từ chối thông tin xác thực khi {what}; kiểm tra tệp khóa.") from None
             raise SourceError(f"Google trả lỗi khi {what}: HTTP {code} {exc.error.get('message', '')}".rstrip()
                               + ".") from None
+
+
+def _at(row: list[Any], at: int) -> Any:
+    return row[at] if at < len(row) else None
 
 
 def _id_cell(row: list[Any], at: int) -> str:

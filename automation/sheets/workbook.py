@@ -27,7 +27,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
-from automation.sheets import Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout, column_letter
+from automation.sheets import (Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout, column_letter,
+                               header_cell_is_free)
+from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -106,10 +108,15 @@ class Workbook:
             ws = book[tab.title]
             for position, header in tab.new_headers.items():
                 cell = ws.cell(1, position + 1)
-                if cell.value in (None, ""):
+                if header_cell_is_free(cell.value):
                     _set_text(cell, header)
                     _style_header(cell, flag=True)
                     ws.column_dimensions[column_letter(position)].width = 16
+            if tab.notice is not None:
+                cell = ws.cell(1, tab.notice[0] + 1)
+                if header_cell_is_free(cell.value) and (cell.value or "") != tab.notice[1]:
+                    _set_text(cell, tab.notice[1] or None)
+                    cell.alignment = Alignment(wrap_text=False, vertical="center")
             for flags in tab.rows:
                 for key, value in flags.values.items():
                     cell = ws.cell(flags.row, tab.flag_columns[key] + 1)
@@ -124,8 +131,8 @@ class Workbook:
                         elif key == "document":  # a relative link: opens the summary beside the workbook
                             cell.hyperlink = value or None
                             cell.style = "Hyperlink" if value else "Normal"
-        overview = _tab(book, _title_like(book, update.overview_title))
-        _replace_rows(overview, update.overview)
+        if update.overview is not None:
+            _replace_rows(_tab(book, _title_like(book, update.overview_title)), update.overview)
         log = _tab(book, _title_like(book, update.log_title))
         if log.max_row == 1 and log.cell(1, 1).value is None:
             _write_row(log, 1, update.log_header)
@@ -279,18 +286,13 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
             ws.cell(1, 1).font = Font(name="Times New Roman", bold=True, size=14)
             changes.append(f"ghi hướng dẫn vào tab '{title}'")
         return changes
-    headers = {fold(str(c.value)): c.column - 1 for c in ws[1] if c.value not in (None, "")}
-    width = max(headers.values(), default=-1) + 1
+    repair = repair_headers(title, [c.value for c in ws[1]], tab.columns)
+    for position, header in repair.writes.items():
+        _set_text(ws.cell(1, position + 1), header)
+    changes += repair.notes
     positions: dict[str, int] = {}
     for column in tab.columns:
-        key = fold(column.header)
-        if key not in headers:
-            headers[key] = width
-            cell = ws.cell(1, width + 1)
-            _set_text(cell, column.header)
-            changes.append(f"tab '{title}': thêm cột '{column.header}'")
-            width += 1
-        positions[column.header] = headers[key]
+        positions[column.header] = repair.positions[fold(column.header)]
         cell = ws.cell(1, positions[column.header] + 1)
         fill = FLAG_FILL if column.flag else HEADER_FILL
         if not (cell.font.bold and cell.fill.fgColor.rgb[-6:] == fill.fgColor.rgb[-6:]):
