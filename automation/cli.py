@@ -7,9 +7,12 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from collections.abc import Callable
 
@@ -47,12 +50,39 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C or SIGTERM: the command stops where it is (every write is atomic) and says so."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_now(signum: int, frame: FrameType | None) -> None:
+    os._exit(128 + signum)  # a second signal: end at once; the workers die with the process
+
+
+def _stop_gently(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, _stop_now)
+    signal.signal(signal.SIGTERM, _stop_now)
+    raise Interrupted(signum)
+
+
 def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
-    """Library errors become one clear line on stderr and exit 2; nothing else prints a traceback."""
+    """Library errors become one clear line on stderr and exit 2; nothing else prints a traceback.
+
+    A first Ctrl+C (or SIGTERM) stops the command cleanly and exits 128 + the signal (130, 143);
+    a second ends it at once. `thidua run` sets its own: the running sync finishes first."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            previous = {s: signal.signal(s, _stop_gently) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             code = command(*args, **kwargs)
+        except Interrupted as stop:
+            click.echo("Đã dừng theo yêu cầu: những gì đã ghi được giữ nguyên, lần chạy sau sẽ làm tiếp.", err=True)
+            sys.exit(128 + stop.signum)
         except ThiduaError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
@@ -64,6 +94,9 @@ def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
                 traceback.print_exc()
             click.echo(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         sys.exit(code or 0)
     return wrapper
 
@@ -116,7 +149,9 @@ def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
     \b
     Ví dụ:  thidua setup --workbook thidua.xlsx
     """
-    changes = operations.set_up_spreadsheet(_settings(config, **flags))
+    settings = _settings(config, **flags)
+    with CampaignLock(state_file(settings, "lock")).acquire(wait=30):  # never while a sync writes
+        changes = operations.set_up_spreadsheet(settings)
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:

@@ -53,6 +53,7 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
             store.archive(stored)
             counts.withdrawn += 1
     finally:
+        rendered.close()  # stops the render workers at once if we leave early (a signal, an error)
         store.close()
     counts.unchanged = len(specs) - len(stale)
     return counts, links

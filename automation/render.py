@@ -4,6 +4,11 @@ docxtpl re-reads, re-parses, re-patches and re-compiles a template on every rend
 template is read and parsed once per process and reset between renders, its patched XML and
 compiled Jinja templates are kept, and large batches render in worker processes across the
 cores. What docxtpl does to the document (tables, listings, headers) is unchanged.
+
+The workers are started by a fork server (never forked from the job itself), so they hold none
+of its open files — the campaign lock above all — and they die with the job: a killed sync
+leaves no worker behind, and the next sync finds the lock free. They ignore Ctrl+C, which the
+job handles; a job that stops (a signal, an error) terminates them at once.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ import copy
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Generator, Iterable
+import multiprocessing
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +118,7 @@ class Renderer:
         return out.getvalue()
 
     def render_many(self, drafts: list[tuple[str, dict[str, Any]]], *, workers: int | None = None
-                    ) -> Iterator[bytes]:
+                    ) -> Generator[bytes, None, None]:
         """The documents of `drafts` (template name, context), in order; across processes when there are many."""
         workers = workers or os.cpu_count() or 1
         if workers < 2 or len(drafts) < PARALLEL_FROM:
@@ -120,17 +127,55 @@ class Renderer:
             return
         templates = {name: self.template_bytes(name) for name in {name for name, _ in drafts}}
         chunk = max(1, len(drafts) // (workers * 4))
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(templates,)) as pool:
-            yield from pool.map(_render_in_worker, drafts, chunksize=chunk)
+        pool = _context().Pool(workers, initializer=_start_worker, initargs=(templates, os.getpid()))
+        try:
+            yield from pool.imap(_render_in_worker, drafts, chunksize=chunk)
+            pool.close()
+            pool.join()
+        finally:
+            pool.terminate()  # stopped early (a signal, an error, the caller gone): no worker outlives this
 
 
 _worker: Renderer | None = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(templates: dict[str, bytes]) -> None:
-    """Each worker renders from the parent's template bytes, never from disk."""
+def _context() -> multiprocessing.context.BaseContext:
+    """A fork server where there is one (Linux, macOS): workers start from a clean process, not a
+    copy of the job with its lock; spawn elsewhere."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["automation.render"])
+    return context
+
+
+def _start_worker(templates: dict[str, bytes], job_pid: int) -> None:
+    """Each worker renders from the parent's template bytes, never from disk, and dies with its parent."""
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the job's to handle, not each worker's
+    # A render error travels back to the job as an exception; what a worker would print when the
+    # job is killed under it (a broken pipe) is noise on the job's terminal.
+    sys.stderr = open(os.devnull, "w")  # for the worker's whole life
+    _die_with_parent(job_pid)
     _worker = Renderer(preloaded=templates)
+
+
+def _die_with_parent(job_pid: int) -> None:
+    """Linux: SIGKILL when the parent (the fork server, which ends with the job) goes; elsewhere a
+    worker notices its closed pipe and ends."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    try:
+        os.kill(job_pid, 0)
+    except ProcessLookupError:  # the job died before the setting took hold
+        os._exit(1)
+    if os.getppid() == 1:  # so did the fork server
+        os._exit(1)
 
 
 def _render_in_worker(draft: tuple[str, dict[str, Any]]) -> bytes:

@@ -125,8 +125,18 @@ def _from_file(path: Path) -> Settings:
                     office_emails=tuple(emails))
 
 
-def state_file(settings: Settings, kind: str) -> Path:
-    """A file the job keeps beside the spreadsheet: `.thidua-<name>.<kind>` (lock, health)."""
+def state_file(settings: Settings, kind: str, *, environ: Mapping[str, str] | None = None) -> Path:
+    """The job's own file for this campaign (lock, health), the same wherever a command starts.
+
+    Beside the workbook (through a symbolic link, beside the file it names): `.thidua-<name>.<kind>`.
+    For a Google spreadsheet, in the user's state folder (THIDUA_STATE_DIR, else
+    $XDG_STATE_HOME/thidua, else ~/.local/state/thidua): `google-<spreadsheet id>.<kind>`, so two
+    syncs of one campaign started from two folders still meet at one lock."""
     if settings.workbook:
-        return settings.workbook.resolve().parent / f".thidua-{settings.workbook.name}.{kind}"
-    return Path.cwd() / f".thidua-{settings.spreadsheet_id or 'thidua'}.{kind}"
+        target = settings.workbook.resolve()
+        return target.parent / f".thidua-{target.name}.{kind}"
+    environ = os.environ if environ is None else environ
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    folder = (Path(environ["THIDUA_STATE_DIR"]) if environ.get("THIDUA_STATE_DIR")
+              else Path(environ.get("XDG_STATE_HOME") or home / ".local" / "state") / "thidua")
+    return folder / f"google-{settings.spreadsheet_id or 'thidua'}.{kind}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -485,3 +486,79 @@ def test_a_renamed_header_on_google_withdraws_nothing_and_the_unit_reads_why(dem
     sheet.rows[0][sheet.rows[0].index("Hình thức KT")] = "Hình thức đề nghị"
     run(settings)
     assert not any(str(v).startswith("⚠") for v in fake.values(settings.spreadsheet_id, "P1")[0])
+
+
+# ------------------------------------------------------------------ no duplicate on Drive, ever
+
+def _tagged(fake):
+    from collections import Counter
+    docs = Counter(f.app_properties["thidua_doc"] for f in fake.files.values() if f.app_properties.get("thidua_doc"))
+    folders = Counter(_folder_path(fake, f) for f in fake.files.values()
+                      if f.app_properties.get("thidua_kind") == "folder")
+    return docs, folders
+
+
+def _folder_path(fake, folder):
+    names = []
+    while folder is not None and folder.app_properties.get("thidua_kind") == "folder":
+        names.append(folder.name)
+        folder = fake.files.get(folder.parents[0]) if folder.parents else None
+    return "/".join(reversed(names))
+
+
+@pytest.mark.parametrize("target", ["/upload/drive/v3/files", "/drive/v3/files"])
+def test_a_create_whose_answer_is_lost_is_not_made_twice(demo_on_google, fake, target):
+    settings, _ = demo_on_google
+    fake.fail(lambda r: r.method == "POST" and r.path == target, "lost", times=3)
+    report = run(settings)
+    docs, folders = _tagged(fake)
+    assert report.documents.created == 67 and len(docs) == 67 and set(docs.values()) == {1}
+    assert set(folders.values()) == {1}
+    assert run(settings).documents.unchanged == 67
+
+
+def test_two_syncs_racing_on_drive_leave_duplicates_the_next_sync_resolves_without_deleting(demo_on_google, fake):
+    import threading
+    settings, _ = demo_on_google
+    from automation.errors import ThiduaError
+
+    def racer():
+        try:
+            run(settings)
+        except ThiduaError:
+            pass  # the loser may also trip over the other's new Tổng hợp tab: the sheet is the lock's job
+    threads = [threading.Thread(target=racer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    files_before = set(fake.files)
+    docs, folders = _tagged(fake)
+    assert max(docs.values()) > 1 or max(folders.values()) > 1  # the race did double something
+    report = run(settings)
+    docs, folders = _tagged(fake)
+    assert len(docs) == 67 and set(docs.values()) == {1} and set(folders.values()) == {1}
+    assert files_before <= set(fake.files)  # nothing deleted: the second copies are in Lưu trữ, untagged
+    assert {fake.files[i].name for i in set(fake.files) - files_before} <= {"Lưu trữ"}
+    archive = [f for f in fake.files.values() if f.name == "Lưu trữ"]
+    assert len(archive) == 1
+    in_archive = [f for f in fake.files.values() if archive[0].id in f.parents]
+    assert in_archive and all(f.app_properties.get("thidua_archived") or f.app_properties.get(
+        "thidua_archived_folder") for f in in_archive)
+    links = {f["Văn bản"] for f in flags(fake, settings.spreadsheet_id, "P1") if f["Văn bản"]}
+    kept = {f"https://docs.google.com/document/d/{f.id}/edit" for f in fake.files.values()
+            if f.app_properties.get("thidua_doc")}
+    assert links <= kept  # the sheet links to the copies kept
+    assert report.documents.unchanged == 67 and run(settings).documents.unchanged == 67
+
+
+def test_the_lock_of_a_google_campaign_is_the_same_wherever_the_command_starts(tmp_path, monkeypatch):
+    from automation.settings import Settings, state_file
+    settings = Settings(spreadsheet_id="1AbC", drive_folder_id="0XyZ")
+    monkeypatch.chdir(tmp_path)
+    here = state_file(settings, "lock", environ={"HOME": str(tmp_path)})
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "other")
+    assert state_file(settings, "lock", environ={"HOME": str(tmp_path)}) == here
+    assert state_file(settings, "lock", environ={"THIDUA_STATE_DIR": "/srv/thidua/state"}) == \
+        Path("/srv/thidua/state/google-1AbC.lock")

@@ -399,3 +399,76 @@ def test_rows_with_several_findings_list_every_one(tmp_path, campaign, schema):
     lines = flags["Nội dung cần sửa"].splitlines()
     assert flags["Trạng thái"] == "Cần bổ sung" and len(lines) == 4
     assert lines[-1].startswith("Lưu ý: Phạm vi ảnh hưởng")
+
+
+# ------------------------------------------------------------------ what the file stores, byte for byte
+
+@pytest.mark.parametrize("number", [20211115, 3000000, 99999999, 1e308, 60, 44515])
+def test_a_number_in_a_date_formatted_cell_is_stored_back_as_it_was_in_every_tab(tmp_path, campaign, schema, number):
+    from tests.sheet_xml import stored_cells, typed
+    path = save_workbook(tmp_path / "b.xlsx", {
+        "Đơn vị": registry(("GD", "Gò Dầu")),
+        "Gò Dầu": unit_tab(schema, valid_row()),
+        "Nháp": [["ghi chép"], [number]],
+    })
+    book = openpyxl.load_workbook(path)
+    at = headers(schema).index("Ngày đề nghị") + 1
+    book["Gò Dầu"].cell(2, at).value = number
+    book["Gò Dầu"].cell(2, at).number_format = "DD/MM/YYYY"
+    book["Nháp"].cell(2, 1).number_format = "DD/MM/YYYY"
+    book.save(path)
+    before = stored_cells(path)
+    run(path, campaign, schema)
+    after = stored_cells(path)
+    assert after["Nháp"] == before["Nháp"]
+    assert typed(after["Gò Dầu"], {"R", "S", "T", "U", "V"}) == typed(before["Gò Dầu"], set())
+    assert "#VALUE!" not in str(after)
+
+
+@pytest.mark.filterwarnings("ignore:Cell O2 is marked as a date")  # openpyxl reading the result back in the test
+def test_the_unit_reads_a_date_formatted_number_outside_excels_dates_as_not_a_date(tmp_path, campaign, schema):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")),
+                                               "Gò Dầu": unit_tab(schema, valid_row())})
+    book = openpyxl.load_workbook(path)
+    at = headers(schema).index("Ngày đề nghị") + 1
+    book["Gò Dầu"].cell(2, at).value = 20211115
+    book["Gò Dầu"].cell(2, at).number_format = "DD/MM/YYYY"
+    book.save(path)
+    run(path, campaign, schema)
+    [row] = job_values(read_workbook(path)["Gò Dầu"])
+    assert row["Trạng thái"] == "Không hợp lệ" and "'20211115' không phải là ngày" in row["Nội dung cần sửa"]
+
+
+def test_a_save_by_another_program_while_the_workbook_is_written_is_refused_not_overwritten(book, campaign, schema,
+                                                                                           monkeypatch):
+    real_save = openpyxl.Workbook.save
+
+    def someone_saves_meanwhile(self, filename):
+        real_save(self, filename)
+        other = openpyxl.load_workbook(book)
+        other["Gò Dầu"]["B5"] = "Đồng nghiệp vừa nhập"
+        real_save(other, book)
+    monkeypatch.setattr(openpyxl.Workbook, "save", someone_saves_meanwhile)
+    with pytest.raises(SourceError, match="đã được lưu bởi chương trình khác"):
+        run(book, campaign, schema)
+    monkeypatch.undo()
+    assert read_workbook(book)["Gò Dầu"][4][1] == "Đồng nghiệp vừa nhập"
+    assert not list(book.parent.glob(".*.tmp"))
+
+
+def test_a_workbook_behind_a_symbolic_link_is_written_through_it_keeping_mode_and_group(book, campaign, schema):
+    os.chmod(book, 0o664)
+    link = book.parent / "chung" / "thidua.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(book)
+    run(link, campaign, schema)
+    assert link.is_symlink() and os.readlink(link) == str(book)
+    assert job_values(read_workbook(book)["Gò Dầu"])[0]["Trạng thái"] == "Hợp lệ"  # the shared file itself
+    assert os.stat(book).st_mode & 0o777 == 0o664
+
+
+def test_a_kill_during_the_save_leaves_a_temporary_file_the_next_save_removes(book, campaign, schema):
+    leftover = book.parent / f".{book.stem}.killed01.tmp"
+    leftover.write_bytes(b"half a workbook")
+    run(book, campaign, schema)
+    assert not leftover.exists()

@@ -1,10 +1,15 @@
 """The embedded default: an .xlsx workbook through openpyxl.
 
 Loaded once with formulas kept (never `data_only=True`, which would lose them on save);
-formula values come from a second, read-only pass only when a tab has formulas. Saves are
-atomic (a temporary file beside the workbook, then `os.replace`), and refused while an office
-suite holds the file (`.~lock.<name>#` of LibreOffice, `~$<name>` of Excel) or when the file
-changed on disk since it was read.
+formula values come from a second, read-only pass only when a tab has formulas. Numbers in
+date-formatted cells are loaded as the numbers the file holds and saved back unchanged (openpyxl
+alone turns one outside Excel's date range, 20211115 say, into #VALUE! and writes that over it);
+the snapshot shows them as dates where they are dates.
+
+Saves are atomic (a temporary file beside the workbook, then `os.replace`), go through a
+symbolic link to the shared file it names, keep its owner, group and mode, and are refused while
+an office suite holds the file (`.~lock.<name>#` of LibreOffice, `~$<name>` of Excel) or when
+another program saved the file since it was read — checked again at the very last moment.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.datetime import from_excel
 from openpyxl.cell.cell import MergedCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
@@ -27,11 +34,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
+from automation.files import as_created, keep_ownership
 from automation.sheets import (Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout, column_letter,
                                header_cell_is_free)
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
+TEMP_SUFFIX = ".tmp"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FONT = Font(name="Times New Roman", bold=True)
@@ -65,6 +74,8 @@ class Workbook:
                         text = value if isinstance(value, str) else getattr(value, "text", "") or ""
                         formulas.append((r, c, text))
                         value = None
+                    elif cell.data_type == "n" and isinstance(value, (int, float)) and getattr(cell, "is_date", False):
+                        value = _as_date(value)
                     values.append(value)
                 rows.append(values)
             if formulas:
@@ -82,7 +93,9 @@ class Workbook:
             raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
         try:
             signature = self._stat()
-            book = openpyxl.load_workbook(self.path)
+            reader = _NumbersStayNumbers(self.path)
+            reader.read()
+            book = reader.wb
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
             raise SourceError(f"'{self.path}' không phải là tệp Excel (.xlsx) đọc được: {exc}.") from None
         except OSError as exc:
@@ -143,22 +156,32 @@ class Workbook:
 
     def _save(self, book: openpyxl.Workbook) -> None:
         self._refuse_if_locked()
-        if self._signature is not None and self.path.exists() and self._stat() != self._signature:
-            raise SourceError(f"Tệp '{self.path}' đã được lưu bởi chương trình khác trong lúc đồng bộ; "
-                              "chưa ghi gì, lần chạy sau sẽ cập nhật.")
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=self.path.parent)
+        self._refuse_if_changed()
+        target = self.path.resolve()  # a symbolic link: write the shared file it names, keep the link
+        for leftover in target.parent.glob(f".{target.stem}.*{TEMP_SUFFIX}"):  # a killed sync's partial save
+            leftover.unlink(missing_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=TEMP_SUFFIX, dir=target.parent)
         os.close(fd)
         try:
             book.save(temp)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
-            if self.path.exists():
-                os.chmod(temp, self.path.stat().st_mode & 0o777)
-            os.replace(temp, self.path)
+            if target.exists():
+                keep_ownership(temp, target.stat())
+            else:
+                as_created(temp)
+            self._refuse_if_locked()  # at the last moment: someone may have opened or saved it meanwhile
+            self._refuse_if_changed()
+            os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
         self._signature = self._stat()
+
+    def _refuse_if_changed(self) -> None:
+        if self._signature is not None and self.path.exists() and self._stat() != self._signature:
+            raise SourceError(f"Tệp '{self.path}' đã được lưu bởi chương trình khác trong lúc đồng bộ; "
+                              "chưa ghi gì, lần chạy sau sẽ cập nhật.")
 
     # ------------------------------------------------------------ setup
 
@@ -193,12 +216,38 @@ class Workbook:
         return st.st_mtime_ns, st.st_size
 
     def _refuse_if_locked(self) -> None:
-        folder, name = self.path.parent, self.path.name
+        places = {(self.path.parent, self.path.name), (self.path.resolve().parent, self.path.resolve().name)}
+        for folder, name in places:  # beside the link the Office opened, and beside the file it names
+            self._refuse_lock_files(folder, name)
+
+    def _refuse_lock_files(self, folder: Path, name: str) -> None:
         for lock in (folder / f".~lock.{name}#", folder / f"~${name}", folder / f"~${name[2:]}"):
             if lock.exists() and lock.name != "~$":
                 raise SourceLockedError(
                     f"Tệp '{self.path}' đang được mở trong một chương trình văn phòng (có tệp khóa '{lock.name}'); "
                     "hãy đóng tệp rồi chạy lại — nếu không ai đang mở, xóa tệp khóa đó.")
+
+
+class _NumbersStayNumbers(ExcelReader):
+    """openpyxl's reader, but a number in a date-formatted cell stays the number the file holds:
+    converting it on load turns one outside Excel's date range into #VALUE! (and moves serial 60,
+    Excel's 29/02/1900, to 59), which the save then writes over what the unit typed."""
+
+    def read_worksheets(self) -> None:
+        state = vars(self.wb)  # openpyxl 3.1's private `_date_formats`: the style ids it converts to dates
+        formats, state["_date_formats"] = state["_date_formats"], set()
+        try:
+            super().read_worksheets()
+        finally:
+            state["_date_formats"] = formats
+
+
+def _as_date(serial: float) -> Any:
+    """A date-formatted number as the date it stands for, or the number itself outside Excel's dates."""
+    try:
+        return from_excel(serial)
+    except (OverflowError, ValueError):
+        return serial
 
 
 def _title_like(book: openpyxl.Workbook, title: str) -> str:

@@ -126,7 +126,7 @@ class Recorded:
 @dataclass
 class Fault:
     match: Callable[[Recorded], bool]
-    kind: str  # "429", "500", "503", "timeout", "drop"
+    kind: str  # "429", "500", "503", "timeout", "drop" (before it is carried out), "lost" (after)
     times: int = 1
     retry_after: str | None = None
 

@@ -165,6 +165,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if fault and fault.kind == "lost":  # carried out, but the answer never arrives
+            try:
+                self.fake.handle(self.command, url.path, query, headers, body)
+            except HttpError:
+                pass
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         if fault and fault.kind == "timeout":
             time.sleep(self.fake.timeout_sleep)
             self.close_connection = True
