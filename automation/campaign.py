@@ -8,6 +8,7 @@ file, the key and what is wrong, so the job never starts on a half-valid configu
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,17 +83,30 @@ class Campaign:
 
 
 class _Reader:
-    """Reads keys out of the parsed TOML and collects every problem before refusing."""
+    """Reads keys out of the parsed TOML and collects every problem before refusing.
+
+    It remembers which keys it asked of each table, so a key nobody asks for — a typo such as
+    `scope_severty`, which would silently fall back to the default — is refused by name, with the
+    nearest key it may have meant."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[str] = []
+        self._asked: dict[int, tuple[str, dict[str, Any], set[str]]] = {}
 
     def problem(self, key: str, what: str) -> None:
         self.problems.append(f"{key}: {what}")
 
+    def unknown_keys(self) -> None:
+        for where, table, asked in self._asked.values():
+            for key in sorted(set(table) - asked):
+                near = difflib.get_close_matches(key, asked, n=1, cutoff=0.6)
+                hint = f"có phải là '{near[0]}'?" if near else f"các khóa hợp lệ: {', '.join(sorted(asked))}"
+                self.problem(f"{where}.{key}" if where else key, f"khóa không được hỗ trợ; {hint}")
+
     def get(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
             *, default: Any = ..., ) -> Any:
+        self._asked.setdefault(id(table), (where, table, set()))[2].add(key)
         name = f"{where}.{key}" if where else key
         if key not in table:
             if default is ...:
@@ -170,6 +184,7 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
         r.problem("campaign.min_summary_length", "phải là số không âm")
     if window_end and isinstance(campaign.window_start, dt.date) and window_end < campaign.window_start:
         r.problem("campaign.window_end", "phải sau campaign.window_start")
+    r.unknown_keys()
     if r.problems:
         listing = "; ".join(r.problems)
         raise CampaignError(f"Tệp chiến dịch '{path}' không hợp lệ — {listing}.")

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 from typing import Any
 from collections.abc import Iterable
 
@@ -34,6 +35,7 @@ TEMPLATES = {"to_trinh": "to_trinh.docx", "quyet_dinh": "quyet_dinh.docx",
 DOCUMENT_NAMES = {"to_trinh": "Tờ trình đề nghị {tier}", "quyet_dinh": "Quyết định tặng {tier}"}
 UNDATED = ("date_line", "date_short")  # left out of the content key
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+MAX_NAME_CHARACTERS, MAX_NAME_BYTES = 120, 180
 
 
 def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, today: dt.date,
@@ -85,9 +87,14 @@ def count_text(collectives: int, individuals: int) -> str:
 
 
 def safe_file_name(text: str) -> str:
-    """A name every file system and Drive accept: no separators or reserved characters, ≤ 120 characters."""
-    name = _UNSAFE_IN_FILE_NAMES.sub("-", clean(text)).strip(" .-")
-    return name[:120].rstrip(" .") or "Không tên"
+    """A name every file system and Drive accept: no separators, reserved or invisible characters, at
+    most 120 characters and 180 bytes of UTF-8 (a file name may have 255 bytes; ".docx", a folder's
+    temporary prefix and "(2)" in Lưu trữ need room too)."""
+    visible = "".join(ch for ch in clean(text) if unicodedata.category(ch) not in ("Cf", "Co", "Cs"))
+    name = _UNSAFE_IN_FILE_NAMES.sub("-", visible).strip(" .-")[:MAX_NAME_CHARACTERS]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(" .") or "Không tên"
 
 
 def _spec(doc_id: str, path: str, template: str, context: dict[str, Any], digests: dict[str, str],

@@ -28,7 +28,7 @@ from typing import Any
 
 import gspread
 import requests
-from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, RefreshError
+from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
@@ -96,6 +96,8 @@ def send(request: Callable[[], requests.Response], what: str, retry: Retry | Non
             failure = f"{type(exc).__name__}"
         except RefreshError as exc:
             raise ConfigError(f"Google không chấp nhận thông tin xác thực: {_short(exc)}.") from None
+        except TransportError:  # the token endpoint could not be reached: a network fault like any other
+            failure = "không kết nối được máy chủ cấp quyền của Google"
         else:
             if response.status_code not in RETRYABLE:
                 return response

@@ -53,6 +53,16 @@ def find_tab(snapshot: Snapshot, title: str) -> TabData | None:
     return snapshot.tabs.get(title_like(snapshot.tabs, title))
 
 
+def tab_title_problem(title: str) -> str | None:
+    """Why a tab cannot have this title, or None. Excel's rules, which the .xlsx backend must follow
+    and a Google spreadsheet downloaded as .xlsx too: at most 31 characters, none of : \\ / ? * [ ]."""
+    if len(title) > 31:
+        return f"dài {len(title)} ký tự, tên tab chỉ được tối đa 31 ký tự"
+    if bad := sorted(set(title) & set(":\\/?*[]")):
+        return f"có ký tự không dùng được trong tên tab ({' '.join(bad)})"
+    return None
+
+
 def tabs_named(snapshot: Snapshot, title: str) -> list[TabData]:
     """Every tab whose title is `title` ignoring case, spaces and Unicode form (there should be one)."""
     key = fold(title)
@@ -86,6 +96,9 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
             problems.append(TabProblem(tab.title, f"{where}: 'Mã đơn vị' '{code}' chỉ được gồm chữ không dấu và số, "
                                        "tối đa 12 ký tự; đơn vị này chưa được kiểm tra"))
             continue
+        if (why := tab_title_problem(title)) is not None:
+            problems.append(TabProblem(tab.title, f"{where}: 'Tên tab' '{title}' {why}; đơn vị này chưa được kiểm tra"))
+            continue
         if code.upper() in codes or fold(title) in tab_names:
             problems.append(TabProblem(tab.title, f"{where}: mã đơn vị '{code}' hoặc tab '{title}' đã có ở dòng trên; "
                                        "dòng này bị bỏ qua"))
@@ -108,6 +121,12 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     if headers.width == 0:
         problems.append(TabProblem(data.title, f"{name}: chưa có dòng tiêu đề; chạy 'thidua setup' để tạo", unit,
                                    always_blocks=len(data.rows) > 1))
+        return None
+    known = set(headers.positions.values())
+    if header_merges := [m for m in data.merges if m[0] == 0 and m[3] > m[1] and m[1] in known]:
+        where = ", ".join(f"{column_letter(left)}1:{column_letter(right)}1" for _, left, _, right in header_merges)
+        problems.append(TabProblem(data.title, f"{name}: các ô tiêu đề {where} bị gộp, che mất tên các cột bên "
+                                   "trong; tách các ô để mỗi cột có tiêu đề riêng", unit, notice_at=notice_at))
         return None
     missing = [c.header for c in schema.unit_columns if c.required != "no" and c.key not in headers.positions]
     if missing:
@@ -134,10 +153,15 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     unit_keys = [c.key for c in schema.unit_columns if c.key in headers.positions]
     unit_positions = tuple(sorted(headers.positions[k] for k in unit_keys))
     merged = _merged_sources(data, {headers.positions[k] for k in unit_keys})
+    id_at, flag_positions = flag_columns[Key.RECORD_ID], set(flag_columns.values())
+    mixed = [(top, left, bottom, right) for top, left, bottom, right in data.merges
+             if left <= id_at <= right and not set(range(left, right + 1)) <= flag_positions]
     nominations: list[Nomination] = []
     stale: list[tuple[int, Mapping[str, str]]] = []
     for index in range(1, len(data.rows)):
         row = data.rows[index]
+        if not row and not merged:  # nothing there (most of a sheet with a stray cell far below)
+            continue
         flags = {key: _flag_text(_at(row, pos)) for key, pos in flag_columns.items()}
         if all(is_blank(_at(row, headers.positions[k])) for k in unit_keys):
             if any(flags[k] for k in flags if k != Key.RECORD_ID):
@@ -154,8 +178,9 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                 raw = merged[(index, position)]
                 merged_keys.append(column.key)
             cells[column.key] = parse_cell(column, raw, today=today)
+        id_merged = any(top <= index <= bottom and (index, id_at) != (top, left) for top, left, bottom, _ in mixed)
         nominations.append(Nomination(unit, data.title, index + 1, cells, flags, tuple(merged_keys),
-                                      row_fingerprint(row, unit_positions)))
+                                      row_fingerprint(row, unit_positions), id_merged))
     return UnitTab(unit, data.title, flag_columns, new_headers, tuple(nominations), tuple(stale),
                    unit_positions, headers.notice_at)
 

@@ -54,6 +54,7 @@ class Nomination:
     flags: Mapping[str, str]  # the flag columns (Mã hồ sơ, Trạng thái, …) as they were read
     merged: tuple[str, ...] = ()  # column keys whose value came from a merged range
     fingerprint: str = ""  # the unit's cells as read (sheets.row_fingerprint)
+    id_cell_merged: bool = False  # its Mã hồ sơ cell is merged with another column's: no id can be kept there
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)

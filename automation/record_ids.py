@@ -20,7 +20,7 @@ from automation.text import fold
 CODE_HEADER = "Mã đơn vị"
 ISSUED_HEADER = "Số mã hồ sơ đã cấp"
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,12}$")
-RECORD_ID = re.compile(r"^([A-Za-z0-9_]{1,12})-(\d{4,})$")
+RECORD_ID = re.compile(r"^([A-Za-z0-9_]{1,12})-(\d{4,9})$")  # 4,300 digits typed there are not an id
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,26 @@ class IdRegister:
             if match := RECORD_ID.match(n.flags.get(Key.RECORD_ID, "")):
                 code, number = match.group(1).upper(), int(match.group(2))
                 issued[code] = max(issued.get(code, 0), number)
+        # An id belongs to its unit: the unit's own row keeps it first, whatever the registry order,
+        # so a unit typing (or pasting) another unit's id never takes it from that unit's row. A
+        # row moved to another unit keeps its id while nobody else holds it.
         ids: dict[RowKey, str] = {}
         taken: set[str] = set()
-        for n in nominations:  # registry order, then top to bottom: the first copy keeps the id
-            current = n.flags.get(Key.RECORD_ID, "").upper()
-            if RECORD_ID.match(current) and current not in taken:
-                record_id = current
-            else:
+        for own_unit_first in (True, False):
+            for n in nominations:  # registry order, then top to bottom: the first copy keeps the id
+                current = n.flags.get(Key.RECORD_ID, "").upper()
+                match = RECORD_ID.match(current)
+                if n.key in ids or not match or current in taken or (match.group(1) == n.unit.code) != own_unit_first:
+                    continue
+                ids[n.key] = current
+                taken.add(current)
+        for n in nominations:
+            if n.id_cell_merged and n.key not in ids:
+                ids[n.key] = ""  # nowhere to keep one: a number given now would be given again next time
+            elif n.key not in ids:
                 number = issued.get(n.unit.code, 0) + 1
                 issued[n.unit.code] = number
-                record_id = f"{n.unit.code}-{number:04d}"
-            taken.add(record_id)
-            ids[n.key] = record_id
+                ids[n.key] = f"{n.unit.code}-{number:04d}"
         for unit in units:
             issued.setdefault(unit.code, 0)
         return ids, IdRegister(issued)

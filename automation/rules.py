@@ -152,11 +152,16 @@ def office_review(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 
 def merged_cells(n: Nomination, ctx: Context) -> Iterator[Finding]:
-    """A merged cell spanning rows: its value is used for each row, but units should unmerge it."""
+    """A merged cell spanning rows: its value is used for each row, but units should unmerge it. A
+    Mã hồ sơ cell merged with another column's cannot keep the row's id: the row waits for it."""
     for key in n.merged:
         yield Finding(Severity.WARNING, ctx.header(key),
                       "ô gộp nhiều dòng; giá trị ô gộp được dùng cho dòng này — nên tách ô và nhập riêng từng dòng",
                       "merged_cells")
+    if n.id_cell_merged:
+        yield Finding(Severity.MISSING, ctx.header(Key.RECORD_ID),
+                      "ô bị gộp với ô của cột khác nên chương trình không ghi được mã hồ sơ cho dòng này; hãy tách ô "
+                      "(Bỏ gộp ô) — dòng sẽ được kiểm tra tiếp ở lần sau", "merged_cells")
 
 
 def nominee_key(n: Nomination) -> tuple[str, str, str] | None:

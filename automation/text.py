@@ -8,9 +8,10 @@ from collections.abc import Iterable
 import unicodedata
 
 # C0/C1 control characters except tab, line feed and carriage return (handled separately):
-# they cannot be stored in .xlsx and break Word documents. Also the invisible format characters
-# that copy-paste from web pages and Word brings along (zero-width spaces, byte-order marks).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+# cannot be stored in .xlsx and break Word documents. Also the invisible format characters
+# that copy-paste from web pages and Word brings along (zero-width spaces, byte-order marks), and
+# the bidirectional overrides that make a name read backwards (U+202A–202E, U+2066–2069, U+061C).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _ANY_SPACE = re.compile(r"\s+")
 

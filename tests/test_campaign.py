@@ -84,3 +84,20 @@ def test_no_campaign_specific_words_in_the_code():
     offenders = [f"{p.relative_to(ROOT)}:{line}: {text}" for p in (ROOT / "automation").rglob("*.py")
                  if p.name != "demo.py" for line, text in _literals(p) if words.search(text)]
     assert offenders == []
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('scope_severity = "warning"', 'scope_severty = "warning"', "tiers[3].scope_severty: khóa không được hỗ trợ; "
+                                                                 "có phải là 'scope_severity'?"),
+    ("min_summary_length = 150", "min_summary_length = 150\nwindow_ends = 2022-06-30",
+     "campaign.window_ends: khóa không được hỗ trợ; có phải là 'window_end'?"),
+    ('signer_name = "Ngô Văn Hồi"', 'signer_name = "Ngô Văn Hồi"\nseal = "x"',
+     "organisation.seal: khóa không được hỗ trợ"),
+])
+def test_an_unknown_key_is_refused_naming_the_nearest_valid_key(tmp_path, base_schema, old, new, words):
+    text = DEFAULT_CAMPAIGN.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CampaignError, match=re.escape(words)):
+        load_campaign(path, scopes=base_schema.column("scope").choices)

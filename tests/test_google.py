@@ -562,3 +562,10 @@ def test_the_lock_of_a_google_campaign_is_the_same_wherever_the_command_starts(t
     assert state_file(settings, "lock", environ={"HOME": str(tmp_path)}) == here
     assert state_file(settings, "lock", environ={"THIDUA_STATE_DIR": "/srv/thidua/state"}) == \
         Path("/srv/thidua/state/google-1AbC.lock")
+
+
+def test_an_unreachable_token_endpoint_is_retried_like_any_request(demo_on_google, fake):
+    settings, _ = demo_on_google
+    fake.fail(lambda r: r.path == "/token", "drop", times=2)
+    report = run(settings)
+    assert report.rows == 84 and len(fake.sleeps) == 2

@@ -375,8 +375,8 @@ def test_a_failed_save_leaves_the_workbook_whole(book, campaign, schema, monkeyp
     def explode(*args, **kwargs):
         raise OSError("disk full")
     monkeypatch.setattr(openpyxl.Workbook, "save", explode)
-    with pytest.raises(OSError):
-        run(book, campaign, schema)
+    with pytest.raises(SourceError, match="Không lưu được bảng tính .*disk full; tệp cũ vẫn nguyên vẹn"):
+        run(book, campaign, schema)  # one Vietnamese line naming the cause, not a traceback
     assert book.read_bytes() == before
     assert [p.name for p in book.parent.iterdir()] == [book.name]  # no temporary file left behind
 

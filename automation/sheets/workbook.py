@@ -41,6 +41,7 @@ from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
 TEMP_SUFFIX = ".tmp"
+NO_CELLS: list[Any] = []  # shared by every row that holds nothing (never written to)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FONT = Font(name="Times New Roman", bold=True)
@@ -64,20 +65,26 @@ class Workbook:
         cached: dict[str, dict[tuple[int, int], Any]] | None = None
         tabs: dict[str, TabData] = {}
         for ws in book.worksheets:
-            rows: list[list[Any]] = []
+            # Only the cells the file holds (openpyxl's own map of them), not the grid up to the last
+            # one: a stray value in row 1,048,576 costs one cell, not a million rows of them (and
+            # iter_rows would add every one to the file on save).
+            held = sorted((key, cell) for key, cell in ws._cells.items() if cell.value is not None)
+            rows: list[list[Any]] = [NO_CELLS] * (held[-1][0][0] if held else 0)
             formulas: list[tuple[int, int, str]] = []
-            for r, row in enumerate(ws.iter_rows()):
-                values = []
-                for c, cell in enumerate(row):
-                    value = cell.value
-                    if cell.data_type == "f":
-                        text = value if isinstance(value, str) else getattr(value, "text", "") or ""
-                        formulas.append((r, c, text))
-                        value = None
-                    elif cell.data_type == "n" and isinstance(value, (int, float)) and getattr(cell, "is_date", False):
-                        value = _as_date(value)
-                    values.append(value)
-                rows.append(values)
+            for (r, c), cell in held:
+                r, c = r - 1, c - 1
+                value = cell.value
+                if cell.data_type == "f":
+                    text = value if isinstance(value, str) else getattr(value, "text", "") or ""
+                    formulas.append((r, c, text))
+                    value = None
+                elif cell.data_type == "n" and isinstance(value, (int, float)) and getattr(cell, "is_date", False):
+                    value = _as_date(value)
+                if rows[r] is NO_CELLS:
+                    rows[r] = []
+                row = rows[r]
+                row.extend([None] * (c + 1 - len(row)))
+                row[c] = value
             if formulas:
                 cached = cached if cached is not None else self._cached_values()
                 for r, c, text in formulas:
@@ -142,7 +149,7 @@ class Workbook:
                         if key == "messages":
                             cell.alignment = Alignment(wrap_text=True, vertical="top")
                         elif key == "document":  # a relative link: opens the summary beside the workbook
-                            cell.hyperlink = value or None
+                            cell.hyperlink = _link_target(value) or None
                             cell.style = "Hyperlink" if value else "Normal"
         if update.overview is not None:
             _replace_rows(_tab(book, _title_like(book, update.overview_title)), update.overview)
@@ -160,7 +167,11 @@ class Workbook:
         target = self.path.resolve()  # a symbolic link: write the shared file it names, keep the link
         for leftover in target.parent.glob(f".{target.stem}.*{TEMP_SUFFIX}"):  # a killed sync's partial save
             leftover.unlink(missing_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=TEMP_SUFFIX, dir=target.parent)
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=TEMP_SUFFIX, dir=target.parent)
+        except OSError as exc:
+            raise SourceError(f"Không lưu được bảng tính '{self.path}': {exc.strerror or exc} (thư mục "
+                              f"'{target.parent}'); chưa ghi gì.") from None
         os.close(fd)
         try:
             book.save(temp)
@@ -173,6 +184,10 @@ class Workbook:
             self._refuse_if_locked()  # at the last moment: someone may have opened or saved it meanwhile
             self._refuse_if_changed()
             os.replace(temp, target)
+        except OSError as exc:  # a full disk, a folder turned read-only: the old file stays whole
+            Path(temp).unlink(missing_ok=True)
+            raise SourceError(f"Không lưu được bảng tính '{self.path}': {exc.strerror or exc}; tệp cũ vẫn "
+                              "nguyên vẹn, lần chạy sau sẽ ghi lại.") from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -226,6 +241,11 @@ class Workbook:
                 raise SourceLockedError(
                     f"Tệp '{self.path}' đang được mở trong một chương trình văn phòng (có tệp khóa '{lock.name}'); "
                     "hãy đóng tệp rồi chạy lại — nếu không ai đang mở, xóa tệp khóa đó.")
+
+
+def _link_target(path: str) -> str:
+    """A relative path as a link target: '%' and '#' in a name would read as an escape and a fragment."""
+    return path.replace("%", "%25").replace("#", "%23")
 
 
 class _NumbersStayNumbers(ExcelReader):

@@ -45,9 +45,9 @@ class FolderStore:
     def inventory(self) -> dict[str, StoredDocument]:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            self._remove_leftover_temporaries()
         except OSError as exc:
-            raise StoreError(f"Không tạo được thư mục văn bản '{self.root}': {exc.strerror}.") from None
-        self._remove_leftover_temporaries()
+            raise StoreError(f"Không dùng được thư mục văn bản '{self.root}': {exc.strerror or exc}.") from None
         manifest = self._read_manifest()
         journal = self._read_journal()
         self._changed = bool(journal)
@@ -80,17 +80,25 @@ class FolderStore:
         return self._stored(spec.doc_id, entry)
 
     def archive(self, stored: StoredDocument) -> None:
-        self._move_to_archive(self.root / stored.path)
+        try:
+            self._move_to_archive(self.root / stored.path)
+            self._journal({"doc_id": stored.doc_id, "archived": True})
+        except OSError as exc:
+            raise StoreError(f"Không chuyển được '{stored.path}' vào {ARCHIVE_FOLDER}: "
+                             f"{exc.strerror or exc}.") from None
         self._entries.pop(stored.doc_id, None)
-        self._journal({"doc_id": stored.doc_id, "archived": True})
         self._changed = True
 
     def close(self) -> None:
-        if self._changed:
-            text = json.dumps({"version": 1, "documents": self._entries}, ensure_ascii=False, indent=1, sort_keys=True)
-            write_atomically(self.root / MANIFEST, text.encode("utf-8"), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-            self._changed = False
-        (self.root / JOURNAL).unlink(missing_ok=True)  # folded into the manifest just written
+        try:
+            if self._changed:
+                text = json.dumps({"version": 1, "documents": self._entries}, ensure_ascii=False, indent=1,
+                                  sort_keys=True)
+                write_atomically(self.root / MANIFEST, text.encode("utf-8"), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+                self._changed = False
+            (self.root / JOURNAL).unlink(missing_ok=True)  # folded into the manifest just written
+        except OSError as exc:  # the journal stays: the next sync replays it
+            raise StoreError(f"Không ghi được danh mục văn bản trong '{self.root}': {exc.strerror or exc}.") from None
 
     # ------------------------------------------------------------ writing
 
