@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 
-.PHONY: demo test lint wheel-check bench templates previews constraints clean
+.PHONY: demo test campaign lint wheel-check bench templates previews constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thidua needs Python 3.11 or newer")'
@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)   ## build the demo workbook in demo/ and run one sync on it
 	$(BIN)/thidua demo --dir demo
 
-test: $(STAMP)   ## the whole test suite
+test: $(STAMP)   ## the whole test suite (a short kill campaign included)
 	$(BIN)/python -m pytest -q
+
+campaign: $(STAMP)  ## the long fault campaigns: 30 random kills of a real sync (a few minutes)
+	$(BIN)/python -m pytest -q -m campaign
 
 lint: $(STAMP)   ## ruff and mypy, at the versions pinned in pyproject.toml
 	$(BIN)/ruff check automation tests bench templates

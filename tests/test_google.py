@@ -569,3 +569,29 @@ def test_an_unreachable_token_endpoint_is_retried_like_any_request(demo_on_googl
     fake.fail(lambda r: r.path == "/token", "drop", times=2)
     report = run(settings)
     assert report.rows == 84 and len(fake.sleeps) == 2
+
+
+@pytest.mark.parametrize("uploads", [1, 20, 50])
+def test_a_sync_killed_while_uploading_leaves_no_duplicate_and_the_next_one_finishes(demo_on_google, fake, tmp_path,
+                                                                                     uploads):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    settings, _ = demo_on_google
+    env = {**os.environ, "THIDUA_GOOGLE_API_ROOT": fake.root, "THIDUA_STATE_DIR": str(tmp_path / "state")}
+    process = subprocess.Popen([sys.executable, "-m", "automation", "sync", "--spreadsheet", settings.spreadsheet_id,
+                                "--drive-folder", settings.drive_folder_id, "--credentials",
+                                str(settings.credentials), "--quiet"], env=env, cwd=Path(__file__).parent.parent,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while fake.count("drive", "POST") < uploads and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    report = run(settings)
+    docs, folders = _tagged(fake)
+    assert len(docs) == 67 and set(docs.values()) == {1} and set(folders.values()) == {1}
+    assert not [f for f in fake.files.values() if f.app_properties.get("thidua_archived")]  # no archive copy
+    assert report.documents.created + report.documents.unchanged == 67

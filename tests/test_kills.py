@@ -148,3 +148,23 @@ def test_a_long_campaign_of_random_kills(tmp_path, schema):
         kill_when(folder, trigger if rng.random() < 0.5 else (lambda folder, t, at=at: t > at))
         assert_nothing_stuck(folder)
     assert_finished_whole(folder, before, expected_documents=rows + 1)
+
+
+@pytest.mark.parametrize("signals, code", [(1, 130), (2, 130)])
+def test_ctrl_c_during_rendering_stops_at_once_says_so_and_leaves_nothing_running(tmp_path, schema, signals, code):
+    rows = 150
+    folder = campaign_folder(tmp_path / "c", schema, rows)
+    process = subprocess.Popen([sys.executable, "-m", "automation", "sync", "--config", str(folder / "thidua.toml")],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while journal_lines(folder) < 1 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.003)
+    for _ in range(signals):
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+    _, errors = process.communicate(timeout=20)  # over 10 minutes on the previous main, workers left running
+    assert process.returncode == code
+    assert "Đã dừng theo yêu cầu" in errors or signals == 2
+    assert "Aborted!" not in errors and "Traceback" not in errors
+    assert_nothing_stuck(folder)
+    assert_finished_whole(folder, stored_cells(folder / "thidua.xlsx"), expected_documents=rows + 1)
