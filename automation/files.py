@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -44,8 +45,10 @@ def keep_ownership(path: str | Path, original: os.stat_result) -> None:
             continue
 
 
-def write_atomically(path: Path, data: bytes, *, prefix: str, suffix: str = ".tmp") -> None:
-    """`data` into `path`, whole or not at all; a file already there keeps its mode and owner."""
+def write_atomically(path: Path, data: bytes, *, prefix: str, suffix: str = ".tmp",
+                     before_replace: Callable[[os.stat_result], None] | None = None) -> None:
+    """`data` into `path`, whole or not at all; a file already there keeps its mode and owner.
+    `before_replace` is told the finished file's size and time just before it takes its place."""
     fd, temp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -56,6 +59,8 @@ def write_atomically(path: Path, data: bytes, *, prefix: str, suffix: str = ".tm
             keep_ownership(temp, path.stat())
         else:
             as_created(temp)
+        if before_replace is not None:
+            before_replace(os.stat(temp))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

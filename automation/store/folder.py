@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from automation.errors import StoreError
-from automation.files import as_created, write_atomically
+from automation.files import write_atomically
 from automation.store import ARCHIVE_FOLDER, DocumentSpec, StoredDocument
 
 MANIFEST = ".thidua-manifest.json"
@@ -105,20 +104,12 @@ class FolderStore:
     def _write(self, target: Path, spec: DocumentSpec, data: bytes) -> dict[str, Any]:
         """Temporary file, its record in the journal, then into place: a kill anywhere leaves a
         record that matches whichever file is on disk."""
-        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            as_created(temp)  # as any file the job's user creates (mkstemp makes it 0600)
-            stat = os.stat(temp)
-            entry = {"path": spec.path, "key": spec.key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        entry: dict[str, Any] = {"path": spec.path, "key": spec.key}
+
+        def record(stat: os.stat_result) -> None:
+            entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
             self._journal({"doc_id": spec.doc_id, **entry})
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, before_replace=record)
         return entry
 
     def _journal(self, record: dict[str, Any]) -> None:
