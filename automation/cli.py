@@ -81,6 +81,7 @@ def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs)
         except Interrupted as stop:
+            previous = {}  # keep "stop now" for a second signal while exiting
             click.echo("Đã dừng theo yêu cầu: những gì đã ghi được giữ nguyên, lần chạy sau sẽ làm tiếp.", err=True)
             sys.exit(128 + stop.signum)
         except ThiduaError as exc:
