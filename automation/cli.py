@@ -81,9 +81,12 @@ def handle_errors(command: Callable[..., int | None]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs)
         except Interrupted as stop:
-            previous = {}  # keep "stop now" for a second signal while exiting
             click.echo("Đã dừng theo yêu cầu: những gì đã ghi được giữ nguyên, lần chạy sau sẽ làm tiếp.", err=True)
-            sys.exit(128 + stop.signum)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Out at once: the interpreter's shutdown would restore the default handlers, and a second
+            # Ctrl+C then would kill the process mid-cleanup. The workers are already terminated.
+            os._exit(128 + stop.signum)
         except ThiduaError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
