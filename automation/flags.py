@@ -15,6 +15,7 @@ from automation.sheets import NOTICE_MARK, RowFlags, TabWrite, row_fingerprint
 from automation.verdict import Verdict
 
 TIMESTAMP = "%d/%m/%Y %H:%M"
+CELL_LIMIT = 32_000  # an .xlsx cell holds 32,767 characters (a Sheets cell 50,000): a longer one fails the save
 
 
 def tab_writes(intake: Intake, verdicts: Mapping[RowKey, Verdict], links: Mapping[str, str],
@@ -33,7 +34,7 @@ def tab_writes(intake: Intake, verdicts: Mapping[RowKey, Verdict], links: Mappin
             rows.append(RowFlags(n.row, verdict.record_id, {
                 Key.RECORD_ID: verdict.record_id,
                 Key.STATUS: verdict.status.value,
-                Key.MESSAGES: verdict.messages,
+                Key.MESSAGES: fit(verdict.messages),
                 Key.DOCUMENT: links.get(verdict.record_id, ""),
                 Key.CHECKED_AT: stamp,
             }, n.fingerprint, read_id=n.flags.get(Key.RECORD_ID, "")))
@@ -57,3 +58,8 @@ def notice_text(message: str, tab: str, stamp: str) -> str:
     reason = message.removeprefix(f"Tab '{tab}': ")
     return (f"{NOTICE_MARK} ({stamp}): {reason}. Trạng thái ở các dòng dưới là của lần kiểm tra trước; "
             "sửa xong, lần kiểm tra sau sẽ cập nhật.")
+
+
+def fit(text: str) -> str:
+    """Text the smallest backend's cell can hold, cut with a word saying so."""
+    return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - 40].rstrip() + "\n… (còn nữa, đã lược bớt)"

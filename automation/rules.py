@@ -180,30 +180,53 @@ def _same_nominee(nominations: list[Nomination]) -> list[list[Nomination]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _places(others: Iterable[Nomination]) -> str:
-    return "; ".join(o.where for o in others)
+NAMED_AT_MOST = 3  # other rows a duplicate's message names; the rest are counted
+
+
+def _places(named: list[Nomination], total: int) -> str:
+    """`tab 'P1', dòng 4; tab 'P2', dòng 7 và 12 dòng khác`: bounded whatever the group's size."""
+    places = "; ".join(o.where for o in named[:NAMED_AT_MOST])
+    more = total - min(len(named), NAMED_AT_MOST)
+    return f"{places} và {more} dòng khác" if more > 0 else places
 
 
 def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
-    """The same nominee entered more than once for the same tier, in any tab: every copy is flagged."""
+    """The same nominee entered more than once for the same tier, in any tab: every copy is flagged.
+    Linear in the size of a group (a nominee pasted 4,000 times costs 4,000 short messages)."""
     for group in _same_nominee(nominations):
+        by_tier: dict[str | None, list[Nomination]] = defaultdict(list)
         for n in group:
-            same_tier = [o for o in group if o is not n and o.value(Key.AWARD) == n.value(Key.AWARD)]
-            if same_tier:
+            by_tier[n.value(Key.AWARD)].append(n)
+        for rows in by_tier.values():
+            if len(rows) < 2:
+                continue
+            for n in rows:
+                others = [o for o in rows[:NAMED_AT_MOST + 1] if o is not n]
                 yield n, Finding(Severity.INVALID, ctx.header(Key.NAME),
-                                 f"trùng với {_places(same_tier)}; mỗi người (tập thể) chỉ được đề nghị một lần — "
-                                 "hãy xóa dòng trùng", "duplicate_nominees")
+                                 f"trùng với {_places(others, len(rows) - 1)}; mỗi người (tập thể) chỉ được đề nghị "
+                                 "một lần — hãy xóa dòng trùng", "duplicate_nominees")
 
 
 def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
     """The same nominee proposed for two different tiers: one proposal per nominee."""
     for group in _same_nominee(nominations):
+        by_tier: dict[str | None, list[Nomination]] = defaultdict(list)
         for n in group:
-            other_tier = [o for o in group if o.value(Key.AWARD) != n.value(Key.AWARD)]
-            if other_tier:
-                tiers = ", ".join(sorted({o.value(Key.AWARD) or "(chưa chọn)" for o in other_tier}))
+            by_tier[n.value(Key.AWARD)].append(n)
+        if len(by_tier) < 2:
+            continue
+        for tier, rows in by_tier.items():
+            first_others: list[Nomination] = []
+            for o in group:  # one pass per tier (a handful), not one per row
+                if o.value(Key.AWARD) != tier:
+                    first_others.append(o)
+                    if len(first_others) == NAMED_AT_MOST:
+                        break
+            tiers = ", ".join(sorted({t or "(chưa chọn)" for t in by_tier if t != tier}))
+            where = _places(first_others, len(group) - len(rows))
+            for n in rows:
                 yield n, Finding(Severity.INVALID, ctx.header(Key.AWARD),
-                                 f"cùng người (tập thể) này còn được đề nghị {tiers} ở {_places(other_tier)}; "
+                                 f"cùng người (tập thể) này còn được đề nghị {tiers} ở {where}; "
                                  "chỉ giữ một hình thức khen thưởng", "nominee_in_two_tiers")
 
 

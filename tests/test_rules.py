@@ -214,3 +214,24 @@ def test_messages_put_problems_first_and_warnings_last(ctx, schema):
 def test_every_rule_has_a_docstring():
     for rule in rules.ROW_RULES + rules.CROSS_RULES:
         assert rule.__doc__, rule.__name__
+
+
+def test_a_nominee_pasted_600_times_gets_600_short_messages_naming_a_few_others(schema, campaign):
+    ctx = rules.Context(campaign, schema, TODAY)
+    copies = [nomination(schema, valid_row(), number=i) for i in range(2, 602)]
+    found = list(rules.duplicate_nominees(copies, ctx))
+    assert len(found) == 600 and max(len(f.message) for _, f in found) < 400
+    assert found[0][1].message.startswith("trùng với tab 'Gò Dầu', dòng 3; tab 'Gò Dầu', dòng 4; tab 'Gò Dầu', dòng 5 "
+                                          "và 596 dòng khác")
+    two_tiers = copies[:300] + [nomination(schema, valid_row(award=BK_VKSTC, copies_submitted=2), number=i)
+                                for i in range(700, 1000)]
+    found = list(rules.nominee_in_two_tiers(two_tiers, ctx))
+    assert len(found) == 600 and max(len(f.message) for _, f in found) < 500
+    assert "và 297 dòng khác" in found[0][1].message
+
+
+def test_no_flag_cell_grows_past_what_an_xlsx_cell_holds():
+    from automation.flags import CELL_LIMIT, fit
+    assert fit("x" * 100) == "x" * 100
+    cut = fit("x" * 100_000)
+    assert len(cut) <= CELL_LIMIT < 32_767 and cut.endswith("(còn nữa, đã lược bớt)")
