@@ -1,4 +1,9 @@
-"""Settings → the things a run works with: the campaign rules, the spreadsheet, the document store."""
+"""Settings → the things a run works with: the campaign rules, the spreadsheet, the document store.
+
+The Google libraries (gspread, google-auth, requests) load only when the settings name a Google
+spreadsheet or Drive folder: a run on the embedded workbook, `--version` and `--help` never pay
+for them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,13 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import gspread
-
 from automation.campaign import Campaign, load_campaign
-from automation.google_api import RetryingHTTPClient, account_of, google_session, load_credentials
 from automation.render import Renderer
 from automation.schema import Schema, load_schema
 from automation.settings import Settings
 from automation.sheets import Spreadsheet
-from automation.sheets.google import GoogleSheet
 from automation.sheets.workbook import Workbook
 from automation.store import DocumentStore
-from automation.store.drive import DriveStore
 from automation.store.folder import FolderStore
 
 DEFAULT_OUTPUT = "Hồ sơ"
@@ -33,6 +33,10 @@ def load_rules(settings: Settings) -> tuple[Campaign, Schema]:
 def open_spreadsheet(settings: Settings) -> Spreadsheet:
     settings.require_source()
     if settings.spreadsheet_id and not settings.workbook:
+        import gspread
+
+        from automation.google_api import RetryingHTTPClient
+        from automation.sheets.google import GoogleSheet
         credentials, session = _google(settings.credentials, settings.google_api_root)
         client = gspread.Client(credentials, session=session, http_client=RetryingHTTPClient)
         return GoogleSheet(client, settings.spreadsheet_id, credentials)
@@ -43,6 +47,8 @@ def open_spreadsheet(settings: Settings) -> Spreadsheet:
 def open_store(settings: Settings, campaign: Campaign) -> DocumentStore:
     """The Drive folder, or the output folder (default: "Hồ sơ" beside the workbook)."""
     if settings.drive_folder_id and not settings.output_dir:
+        from automation.google_api import account_of
+        from automation.store.drive import DriveStore
         credentials, session = _google(settings.credentials, settings.google_api_root)
         return DriveStore(session, settings.drive_folder_id, campaign.code, account=account_of(credentials))
     base = settings.workbook.resolve().parent if settings.workbook else Path.cwd()
@@ -56,5 +62,6 @@ def open_renderer(settings: Settings) -> Renderer:
 @functools.lru_cache(maxsize=4)
 def _google(credentials_path: Path | None, api_root: str | None) -> tuple[Any, Any]:
     """One set of credentials and one session per run (and across the scheduled runs)."""
+    from automation.google_api import google_session, load_credentials
     credentials = load_credentials(credentials_path)
     return credentials, google_session(credentials, api_root)

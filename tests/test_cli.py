@@ -108,3 +108,12 @@ def test_demo_builds_a_workbook_and_prints_the_summary(runner, tmp_path):
     assert (tmp_path / "demo" / "thidua-demo.xlsx").exists() and (tmp_path / "demo" / "thidua.toml").exists()
     for words in ("Số dòng", "Hợp lệ", "Cần bổ sung", "Không hợp lệ", "Tổng cộng"):
         assert words in result.output
+
+
+def test_start_up_loads_the_google_libraries_only_for_the_google_backend():
+    import subprocess
+    import sys
+    probe = ("import sys, automation.cli, automation.operations; "
+             "print(sorted(m for m in ('gspread', 'google.auth', 'requests') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
