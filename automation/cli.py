@@ -146,16 +146,21 @@ def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
 
 @main.command()
 @common_options
+@click.option("--create", is_flag=True, help="Tạo bảng tính mới nếu tệp --workbook chưa có.")
 @handle_errors
-def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flags: Any) -> int:
+def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, create: bool, **flags: Any) -> int:
     """Tạo hoặc sửa các tab, tiêu đề, danh sách chọn, màu trạng thái. Chạy lại không thay đổi gì.
+
+    Tệp bảng tính chưa có chỉ được tạo khi có --create (gõ nhầm đường dẫn không tạo ra một
+    chiến dịch trống).
 
     \b
     Ví dụ:  thidua setup --workbook thidua.xlsx
+            thidua setup --workbook thidua-moi.xlsx --create
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=30):  # never while a sync writes
-        changes = operations.set_up_spreadsheet(settings)
+        changes = operations.set_up_spreadsheet(settings, create=create)
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:

@@ -30,7 +30,8 @@ def load_rules(settings: Settings) -> tuple[Campaign, Schema]:
     return campaign, schema.with_campaign(campaign)
 
 
-def open_spreadsheet(settings: Settings) -> Spreadsheet:
+def open_spreadsheet(settings: Settings, *, read_only: bool = False) -> Spreadsheet:
+    """`read_only`: the caller writes nothing (a workbook an office suite holds open is still read)."""
     settings.require_source()
     if settings.spreadsheet_id and not settings.workbook:
         import gspread
@@ -41,7 +42,7 @@ def open_spreadsheet(settings: Settings) -> Spreadsheet:
         client = gspread.Client(credentials, session=session, http_client=RetryingHTTPClient)
         return GoogleSheet(client, settings.spreadsheet_id, credentials)
     assert settings.workbook is not None
-    return Workbook(settings.workbook)
+    return Workbook(settings.workbook, read_only=read_only)
 
 
 def open_store(settings: Settings, campaign: Campaign) -> DocumentStore:

@@ -14,6 +14,7 @@ from automation.clock import now_local
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.counts import SyncReport
 from automation.demo import build_demo
+from automation.errors import ConfigError
 from automation.layout import set_up
 from automation.settings import Settings
 from automation.sync import Evaluation, evaluate, sync
@@ -22,7 +23,7 @@ from automation.sync import Evaluation, evaluate, sync
 def check(settings: Settings, *, now: dt.datetime | None = None) -> Evaluation:
     """Judge every row; write nothing anywhere."""
     campaign, schema = load_rules(settings)
-    return evaluate(open_spreadsheet(settings), campaign, schema, now=now)
+    return evaluate(open_spreadsheet(settings, read_only=True), campaign, schema, now=now)
 
 
 def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archive: bool = False) -> SyncReport:
@@ -35,8 +36,14 @@ def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archi
                 renderer=open_renderer(settings), now=now, allow_archive=allow_archive)
 
 
-def set_up_spreadsheet(settings: Settings) -> list[str]:
-    """Create or repair the tabs, headers, dropdowns, colours and protections; what changed."""
+def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]:
+    """Create or repair the tabs, headers, dropdowns, colours and protections; what changed.
+
+    A workbook path that does not exist is created only when asked (`create`): a typo in the
+    path must not start an empty campaign beside the real one."""
+    if settings.workbook and not settings.spreadsheet_id and not settings.workbook.exists() and not create:
+        raise ConfigError(f"Chưa có tệp bảng tính '{settings.workbook}'. Nếu muốn tạo bảng tính mới ở đó, chạy lại "
+                          "với --create; nếu không, kiểm tra lại đường dẫn.")
     campaign, schema = load_rules(settings)
     return set_up(open_spreadsheet(settings), campaign, schema, today=now_local().date(),
                   office=settings.office_emails)

@@ -97,7 +97,7 @@ def test_a_bad_campaign_file_exits_2(runner, tmp_path, schema):
 
 def test_setup_then_setup_again_says_nothing_to_change(runner, tmp_path):
     path = tmp_path / "new.xlsx"
-    assert runner.invoke(main, ["setup", "--workbook", str(path)]).exit_code == 0
+    assert runner.invoke(main, ["setup", "--workbook", str(path), "--create"]).exit_code == 0
     result = runner.invoke(main, ["setup", "--workbook", str(path)])
     assert result.exit_code == 0 and result.output.strip() == "Không có gì cần thay đổi."
 
@@ -117,3 +117,21 @@ def test_start_up_loads_the_google_libraries_only_for_the_google_backend():
              "print(sorted(m for m in ('gspread', 'google.auth', 'requests') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_setup_on_a_path_that_does_not_exist_creates_nothing_unless_asked(runner, tmp_path):
+    path = tmp_path / "thidau.xlsx"  # a typo of thidua.xlsx
+    result = runner.invoke(main, ["setup", "--workbook", str(path)])
+    assert result.exit_code == 2 and "--create" in result.output and not path.exists()
+    assert runner.invoke(main, ["setup", "--workbook", str(path), "--create"]).exit_code == 0 and path.exists()
+
+
+def test_check_reads_a_workbook_an_office_suite_holds_open_and_sync_refuses(runner, tmp_path, schema):
+    path = _book(tmp_path, schema, valid_row())
+    (tmp_path / f".~lock.{path.name}#").write_text("someone,at,their,desk")
+    before = path.read_bytes()
+    checked = runner.invoke(main, ["check", "--workbook", str(path)])
+    assert checked.exit_code == 0 and "Tổng cộng" in checked.output
+    synced = runner.invoke(main, ["sync", "--workbook", str(path)])
+    assert synced.exit_code == 2 and "đang được mở" in synced.output
+    assert path.read_bytes() == before

@@ -51,8 +51,10 @@ CHECKBOX_CHOICES = ("Có", "Không")
 class Workbook:
     """A campaign spreadsheet kept as an .xlsx file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """`read_only`: only read (thidua check), so a file an office suite holds open is read too."""
         self.path = Path(path)
+        self.read_only = read_only
         self.name = self.path.name
         self._book: openpyxl.Workbook | None = None
         self._signature: tuple[int, int] | None = None
@@ -95,7 +97,8 @@ class Workbook:
         return Snapshot(tabs)
 
     def _load(self) -> openpyxl.Workbook:
-        self._refuse_if_locked()
+        if not self.read_only:
+            self._refuse_if_locked()
         if not self.path.exists():
             raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
         try:
@@ -162,6 +165,8 @@ class Workbook:
         self._save(book)
 
     def _save(self, book: openpyxl.Workbook) -> None:
+        if self.read_only:
+            raise SourceError(f"Bảng tính '{self.path}' được mở chỉ để đọc; không ghi gì.")
         self._refuse_if_locked()
         self._refuse_if_changed()
         target = self.path.resolve()  # a symbolic link: write the shared file it names, keep the link
