@@ -21,7 +21,6 @@ from automation.sheets import Snapshot, TabData, column_letter, row_fingerprint
 from automation.text import clean, fold, title_like
 
 
-
 def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake:
     problems: list[TabProblem] = []
     registry_tab = find_tab(snapshot, schema.tabs["registry"])

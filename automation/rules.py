@@ -190,13 +190,18 @@ def _places(named: list[Nomination], total: int) -> str:
     return f"{places} và {more} dòng khác" if more > 0 else places
 
 
+def _by_tier(group: list[Nomination]) -> dict[str | None, list[Nomination]]:
+    by_tier: dict[str | None, list[Nomination]] = defaultdict(list)
+    for n in group:
+        by_tier[n.value(Key.AWARD)].append(n)
+    return by_tier
+
+
 def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
     """The same nominee entered more than once for the same tier, in any tab: every copy is flagged.
     Linear in the size of a group (a nominee pasted 4,000 times costs 4,000 short messages)."""
     for group in _same_nominee(nominations):
-        by_tier: dict[str | None, list[Nomination]] = defaultdict(list)
-        for n in group:
-            by_tier[n.value(Key.AWARD)].append(n)
+        by_tier = _by_tier(group)
         for rows in by_tier.values():
             if len(rows) < 2:
                 continue
@@ -210,9 +215,7 @@ def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[
 def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
     """The same nominee proposed for two different tiers: one proposal per nominee."""
     for group in _same_nominee(nominations):
-        by_tier: dict[str | None, list[Nomination]] = defaultdict(list)
-        for n in group:
-            by_tier[n.value(Key.AWARD)].append(n)
+        by_tier = _by_tier(group)
         if len(by_tier) < 2:
             continue
         for tier, rows in by_tier.items():

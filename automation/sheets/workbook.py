@@ -292,7 +292,7 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
         end = len(row)
         while end and blank(row[end - 1]):
             end -= 1
-        out.append(row[:end])
+        out.append(row if end == len(row) else row[:end])  # rows already trim (NO_CELLS too) are not copied
     while out and not out[-1]:
         out.pop()
     return out
