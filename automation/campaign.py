@@ -21,6 +21,13 @@ from automation.text import clean, fold
 SUBMISSION_KINDS = ("to_trinh", "quyet_dinh")
 DOSSIER_NOTE = "Hồ sơ đề nghị khen thưởng gồm: Tờ trình kèm danh sách; Bản tóm tắt thành tích của từng tập thể, cá nhân"
 SEVERITIES = ("error", "warning")
+# The kinds of text a document may rest on, in order of legal force (the system of legal documents
+# of the Luật Ban hành văn bản quy phạm pháp luật), then the administrative texts: a document cites
+# its bases in this order whatever the order of the campaign file.
+LEGAL_FORCE = ("Hiến pháp", "Luật", "Nghị quyết", "Pháp lệnh", "Nghị định", "Quyết định", "Thông tư", "Quy chế",
+               "Kế hoạch", "Hướng dẫn", "Công văn")
+# Nghị định 30/2020/NĐ-CP, Phụ lục I, II.8: how a signer signs for someone else.
+AUTHORITIES = ("", "KT.", "TM.", "Q.", "TL.", "TUQ.")
 
 
 @dataclass(frozen=True)
@@ -38,20 +45,72 @@ class Tier:
     scope_severity: str  # "error" or "warning" when the scope is lower
     material_contribution_instead: bool = False
     proposal: str = ""  # what the Tờ trình asks: "… kính đề nghị <addressed_to> <proposal> cho …"
+    closing: str = ""  # the Tờ trình's last sentence
     document_name: str = ""  # file name of the tier's Tờ trình / Quyết định, if not the default
+    classes: tuple[str, ...] = ()  # an order's classes ("Nhất", "Nhì", "Ba"): a nomination names one
+    standard: str = ""  # the level of achievement the standard names, for the summary
+    full_name: str = ""  # the award as documents name it, with nothing abbreviated (default: name)
+    award_in_decision: str = ""  # the award as the signer's own Quyết định names it ("Giấy khen")
+
+    @property
+    def written(self) -> str:
+        return self.full_name or self.name
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """One "Căn cứ …" line: the text cited, its kind (for the order of force), where it is cited."""
+
+    kind: str
+    text: str
+    cited_in: tuple[str, ...]  # submission kinds: "to_trinh", "quyet_dinh"
+    source: str  # where the citation was checked (never printed)
+
+    @property
+    def force(self) -> int:
+        return LEGAL_FORCE.index(self.kind)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs the Tờ trình and the Quyết định, and for whom (Nghị định 30/2020, Phụ lục I)."""
+
+    authority: str  # "", "KT.", "TM.", "Q.", "TL.", "TUQ."
+    title: str  # the signer's own title ("Phó Viện trưởng")
+    name: str
+    on_behalf_of: str  # for KT., Q., TL., TUQ.: the head's title; for TM.: the collective body
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The signature block's title lines, upper case: `KT. VIỆN TRƯỞNG` over `PHÓ VIỆN TRƯỞNG`."""
+        if not self.authority:
+            return (self.title.upper(),)
+        if self.authority == "Q.":
+            return (f"Q. {self.on_behalf_of.upper()}",)
+        return (f"{self.authority} {self.on_behalf_of.upper()}", self.title.upper())
+
+
+@dataclass(frozen=True)
+class Run:
+    """What changes as the campaign runs; None while not known (the documents show blanks)."""
+
+    year: int
+    council_meeting: dt.date | None = None
+    council_minutes: str = ""
+    document_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Organisation:
     parent_agency: str
     agency: str
+    agency_in_text: str
     agency_short: str
     symbol_suffix: str
     place: str
-    signer_title: str
-    signer_name: str
+    head_title: str
     office: str
-    legal_bases: tuple[str, ...]
+    council: str
     recipients: tuple[str, ...]
     office_head: str = ""
     office_head_title: str = ""
@@ -70,6 +129,10 @@ class Campaign:
     office_approval_required: bool
     dossier_note: str
     organisation: Organisation
+    signer: Signer
+    legal_bases: tuple[LegalBasis, ...]
+    run: Run
+    scope_wording: dict[str, str]
     categories: tuple[str, ...]
     tiers: tuple[Tier, ...]
     source: Path
@@ -80,6 +143,16 @@ class Campaign:
 
     def tier_named(self, name: str) -> Tier | None:
         return self._tiers_by_name.get(fold(name))
+
+    def bases_for(self, submission: str) -> tuple[LegalBasis, ...]:
+        """The legal bases a Tờ trình or a Quyết định cites, in order of legal force."""
+        cited = [b for b in self.legal_bases if submission in b.cited_in]
+        return tuple(sorted(cited, key=lambda b: b.force))  # stable: the file's order within a kind
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Every tier's classes, once each (the Hạng dropdown)."""
+        return tuple(dict.fromkeys(c for tier in self.tiers for c in tier.classes))
 
 
 class _Reader:
@@ -150,32 +223,39 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
     head = r.get(data, "campaign", dict, "") or {}
     org = r.get(data, "organisation", dict, "") or {}
     window_end = r.get(head, "window_end", dt.date, "campaign", default=None)
+    plan_date = r.get(head, "plan_date", dt.date, "campaign")
+    window_start = r.get(head, "window_start", dt.date, "campaign")
+    organisation = Organisation(
+        parent_agency=r.text(org, "parent_agency", "organisation"),
+        agency=r.text(org, "agency", "organisation"),
+        agency_in_text=r.text(org, "agency_in_text", "organisation"),
+        agency_short=r.text(org, "agency_short", "organisation"),
+        symbol_suffix=r.text(org, "symbol_suffix", "organisation"),
+        place=r.text(org, "place", "organisation"),
+        head_title=r.text(org, "head_title", "organisation"),
+        office=r.text(org, "office", "organisation"),
+        council=r.text(org, "council", "organisation"),
+        recipients=r.texts(org, "recipients", "organisation"),
+        office_head=r.text(org, "office_head", "organisation", allow_empty=True, default=""),
+        office_head_title=r.text(org, "office_head_title", "organisation", allow_empty=True, default=""),
+        decision_recipients=r.texts(org, "decision_recipients", "organisation", allow_empty=True)
+        if "decision_recipients" in org else (),
+    )
     campaign = Campaign(
         code=r.text(head, "code", "campaign"),
         name=r.text(head, "name", "campaign"),
         short_name=r.text(head, "short_name", "campaign", allow_empty=True, default=""),
-        plan_date=r.get(head, "plan_date", dt.date, "campaign"),
-        window_start=r.get(head, "window_start", dt.date, "campaign"),
+        plan_date=plan_date,
+        window_start=window_start,
         window_end=window_end,
         min_summary_length=r.get(head, "min_summary_length", int, "campaign") or 0,
         office_approval_required=r.get(head, "office_approval_required", bool, "campaign", default=True),
         dossier_note=r.text(head, "dossier_note", "campaign", default=DOSSIER_NOTE),
-        organisation=Organisation(
-            parent_agency=r.text(org, "parent_agency", "organisation"),
-            agency=r.text(org, "agency", "organisation"),
-            agency_short=r.text(org, "agency_short", "organisation"),
-            symbol_suffix=r.text(org, "symbol_suffix", "organisation"),
-            place=r.text(org, "place", "organisation"),
-            signer_title=r.text(org, "signer_title", "organisation"),
-            signer_name=r.text(org, "signer_name", "organisation", allow_empty=True),
-            office=r.text(org, "office", "organisation"),
-            legal_bases=r.texts(org, "legal_bases", "organisation", allow_empty=True),
-            recipients=r.texts(org, "recipients", "organisation"),
-            office_head=r.text(org, "office_head", "organisation", allow_empty=True, default=""),
-            office_head_title=r.text(org, "office_head_title", "organisation", allow_empty=True, default=""),
-            decision_recipients=r.texts(org, "decision_recipients", "organisation", allow_empty=True)
-            if "decision_recipients" in org else (),
-        ),
+        organisation=organisation,
+        signer=_read_signer(r, data, organisation),
+        legal_bases=_read_legal_bases(r, data),
+        run=_read_run(r, data, plan_date, window_start, window_end),
+        scope_wording=_read_scope_wording(r, data, scopes),
         categories=r.texts(data, "categories", ""),
         tiers=_read_tiers(r, data, scopes),
         source=path,
@@ -231,10 +311,78 @@ def _read_tiers(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...]) -> tu
             scope_severity=severity,
             material_contribution_instead=r.get(table, "material_contribution_instead", bool, where, default=False),
             proposal=r.text(table, "proposal", where, allow_empty=True, default=""),
+            closing=r.text(table, "closing", where, allow_empty=True, default=""),
             document_name=r.text(table, "document_name", where, allow_empty=True, default=""),
+            classes=r.texts(table, "classes", where, allow_empty=True) if "classes" in table else (),
+            standard=r.text(table, "standard", where, allow_empty=True, default=""),
+            full_name=r.text(table, "full_name", where, allow_empty=True, default=""),
+            award_in_decision=r.text(table, "award_in_decision", where, allow_empty=True, default=""),
         ))
     for attr in ("key", "name", "folder"):
         values = [fold(getattr(t, attr)) for t in tiers]
         if len(set(values)) != len(values):
             r.problem(f"tiers.{attr}", "có giá trị bị lặp giữa các hình thức")
     return tuple(tiers)
+
+
+def _read_signer(r: _Reader, data: dict[str, Any], org: Organisation) -> Signer:
+    table = r.get(data, "signer", dict, "") or {}
+    authority = r.text(table, "authority", "signer", allow_empty=True, default="")
+    if authority not in AUTHORITIES:
+        r.problem("signer.authority", f"'{authority}' không phải một trong "
+                  f"{', '.join(repr(a) for a in AUTHORITIES)} (Nghị định 30/2020/NĐ-CP)")
+    on_behalf_of = r.text(table, "on_behalf_of", "signer", allow_empty=True, default="") or org.head_title
+    title = r.text(table, "title", "signer", allow_empty=authority == "Q.", default="" if authority == "Q." else ...)
+    if authority == "TM." and "on_behalf_of" not in table:
+        r.problem("signer.on_behalf_of", "ký thay mặt (TM.) cần tên tập thể, ví dụ \"Hội đồng Thi đua, khen thưởng\"")
+    return Signer(authority, title, r.text(table, "name", "signer", allow_empty=True), on_behalf_of)
+
+
+def _read_legal_bases(r: _Reader, data: dict[str, Any]) -> tuple[LegalBasis, ...]:
+    tables = r.get(data, "legal_bases", list, "", default=[])
+    bases = []
+    for i, table in enumerate(tables, start=1):
+        where = f"legal_bases[{i}]"
+        if not isinstance(table, dict):
+            r.problem(where, "phải là một bảng [[legal_bases]]")
+            continue
+        kind = r.text(table, "kind", where)
+        if kind and kind not in LEGAL_FORCE:
+            r.problem(f"{where}.kind", f"'{kind}' không phải một trong {', '.join(LEGAL_FORCE)}")
+            continue
+        text = r.text(table, "text", where)
+        if text.lower().startswith("căn cứ") or text.endswith((";", ".", ",")):
+            r.problem(f"{where}.text", "ghi tên văn bản, không kèm 'Căn cứ' ở đầu và dấu câu ở cuối")
+        cited_in = r.texts(table, "cited_in", where)
+        if unknown := [c for c in cited_in if c not in SUBMISSION_KINDS]:
+            r.problem(f"{where}.cited_in", f"'{unknown[0]}' không phải một trong {', '.join(SUBMISSION_KINDS)}")
+        bases.append(LegalBasis(kind, text, cited_in, r.text(table, "source", where)))
+    return tuple(bases)
+
+
+def _read_run(r: _Reader, data: dict[str, Any], plan_date: Any, start: Any, end: dt.date | None) -> Run:
+    table = r.get(data, "run", dict, "", default={})
+    default_year = plan_date.year if isinstance(plan_date, dt.date) else 0
+    meeting = r.get(table, "council_meeting", dt.date, "run", default=None)
+    document_date = r.get(table, "document_date", dt.date, "run", default=None)
+    if document_date and isinstance(start, dt.date) and (document_date < start or (end and document_date > end)):
+        window = f"từ {start:%d/%m/%Y}" + (f" đến {end:%d/%m/%Y}" if end else "")
+        r.problem("run.document_date", f"ngày {document_date:%d/%m/%Y} nằm ngoài thời gian phong trào ({window})")
+    year = r.get(table, "year", int, "run", default=default_year)
+    if document_date and year != document_date.year:
+        year = document_date.year
+    return Run(year, meeting, r.text(table, "council_minutes", "run", allow_empty=True, default=""), document_date)
+
+
+def _read_scope_wording(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...]) -> dict[str, str]:
+    table = r.get(data, "scope_wording", dict, "", default={})
+    known = {fold(s): s for s in scopes}
+    wording = {}
+    for scope, text in table.items():
+        if fold(scope) not in known:
+            r.problem(f"scope_wording.{scope}", "không có trong danh sách Phạm vi ảnh hưởng của sheet_schema")
+        elif not isinstance(text, str) or not clean(text):
+            r.problem(f"scope_wording.{scope}", "phải là một câu không rỗng")
+        else:
+            wording[known[fold(scope)]] = clean(text)
+    return wording

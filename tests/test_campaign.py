@@ -91,8 +91,8 @@ def test_no_campaign_specific_words_in_the_code():
                                                                  "có phải là 'scope_severity'?"),
     ("min_summary_length = 150", "min_summary_length = 150\nwindow_ends = 2022-06-30",
      "campaign.window_ends: khóa không được hỗ trợ; có phải là 'window_end'?"),
-    ('signer_name = "Ngô Văn Hồi"', 'signer_name = "Ngô Văn Hồi"\nseal = "x"',
-     "organisation.seal: khóa không được hỗ trợ"),
+    ('name = "Ngô Văn Hồi"', 'name = "Ngô Văn Hồi"\nseal = "x"',
+     "signer.seal: khóa không được hỗ trợ"),
 ])
 def test_an_unknown_key_is_refused_naming_the_nearest_valid_key(tmp_path, base_schema, old, new, words):
     text = DEFAULT_CAMPAIGN.read_text(encoding="utf-8")
