@@ -15,6 +15,15 @@ class Status(enum.StrEnum):
     KHONG_HOP_LE = "Không hợp lệ"  # invalid: something entered is not acceptable
 
 
+class ReviewState(enum.StrEnum):
+    """Where a row stands with the Office (its `Ý kiến thẩm định`), as Tổng hợp counts it."""
+
+    WAITING = "Chờ thẩm định"  # valid, the Office has not said yet
+    APPROVED = "Đã đồng ý"
+    REJECTED = "Không đồng ý"
+    ASKED = "Yêu cầu bổ sung"
+
+
 class Severity(enum.IntEnum):
     WARNING = 0  # Lưu ý: for the Office to judge; the row stays valid
     MISSING = 1  # → Cần bổ sung
@@ -39,7 +48,8 @@ def status_of(findings: Iterable[Finding]) -> Status:
     return {Severity.INVALID: Status.KHONG_HOP_LE, Severity.MISSING: Status.CAN_BO_SUNG}.get(worst, Status.HOP_LE)
 
 
-def messages_of(findings: Iterable[Finding]) -> str:
-    """The `Nội dung cần sửa` cell: problems first (worst first), then warnings; one per line."""
+def messages_of(findings: Iterable[Finding], standing: str = "") -> str:
+    """The `Nội dung cần sửa` cell: where the row stands with the Office, then problems (worst
+    first), then warnings; one per line."""
     ordered = sorted(findings, key=lambda f: -f.severity)
-    return "\n".join(f.line() for f in ordered)
+    return "\n".join([standing] * bool(standing) + [f.line() for f in ordered])

@@ -106,7 +106,8 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
         tab_names.add(fold(title))
         editors = tuple(e.strip() for e in re.split(r"[,;\s]+", get(RegistryKey.EDITORS, "")) if e.strip())
         kind = get(RegistryKey.KIND, "")
-        units.append(Unit(code.upper(), name or code, title, editors, kinds.get(fold(kind), kind), number))
+        units.append(Unit(code.upper(), name or code, title, editors, kinds.get(fold(kind), kind), number,
+                          get(RegistryKey.PLACE, "")))
     return units
 
 
@@ -127,7 +128,8 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
         problems.append(TabProblem(data.title, f"{name}: các ô tiêu đề {where} bị gộp, che mất tên các cột bên "
                                    "trong; tách các ô để mỗi cột có tiêu đề riêng", unit, notice_at=notice_at))
         return None
-    missing = [c.header for c in schema.unit_columns if c.required != "no" and c.key not in headers.positions]
+    # Columns every row needs; one needed by some rows only (individuals, collectives) is asked of those rows.
+    missing = [c.header for c in schema.unit_columns if c.required == "yes" and c.key not in headers.positions]
     if missing:
         problems.append(TabProblem(data.title, f"{name}: thiếu cột {', '.join(repr(h) for h in missing)}", unit,
                                    notice_at=notice_at))

@@ -24,6 +24,7 @@ class Unit:
     editors: tuple[str, ...]
     kind: str
     row: int
+    place: str = ""  # Địa danh: where the unit's own documents are dated ("" = the agency's place)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
-from automation.findings import Finding, Severity, Status
+from automation.findings import Finding, ReviewState, Severity, Status, status_of
 from automation.nomination import Nomination, RowKey
 from automation.schema import Key, Schema
 from automation.sheets import Formula
@@ -52,13 +52,16 @@ def cell_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
 
 
 def required_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
-    """A required value is missing (some only for individuals)."""
+    """A required value is missing (some only for individuals, some only for collectives)."""
     subject_type = n.value(Key.SUBJECT_TYPE)
     for column in ctx.schema.unit_columns:
         if column.must_be_true or not column.required_for(subject_type, ctx.schema.individual):
             continue
         cell = n.cells.get(column.key)
-        if cell is not None and cell.blank:
+        if cell is None:  # the tab lacks a column only some rows need
+            yield Finding(Severity.MISSING, column.header, f"tab chưa có cột này (chạy 'thidua setup' để thêm); "
+                          f"{column.hint}", "required_values")
+        elif cell.blank:
             if isinstance(cell.raw, Formula):
                 yield Finding(Severity.MISSING, column.header, f"ô chứa công thức '{cell.raw.text}' chưa có giá trị "
                               f"(tệp chưa được tính lại); hãy nhập giá trị trực tiếp — {column.hint}",
@@ -139,16 +142,29 @@ def scope_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
                       "chọn hình thức khen thưởng thấp hơn hoặc sửa phạm vi cho đúng", "scope_matches_tier")
 
 
-def office_review(n: Nomination, ctx: Context) -> Iterator[Finding]:
-    """The Office's verdict, repeated beside the row so the unit sees it."""
-    review = n.value(Key.OFFICE_REVIEW)
-    header = ctx.header(Key.OFFICE_REVIEW)
-    if review == ctx.schema.review.rejected:
-        yield Finding(Severity.WARNING, header, "Văn phòng không đồng ý; đề nghị này không đưa vào tờ trình",
-                      "office_review")
-    elif review == ctx.schema.review.more_requested:
-        yield Finding(Severity.WARNING, header, "Văn phòng yêu cầu bổ sung hồ sơ; liên hệ Văn phòng để biết chi tiết",
-                      "office_review")
+def class_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
+    """An order with classes (Huân chương Lao động hạng Nhất, Nhì, Ba) is proposed for one class: a
+    proposal that does not name it is returned. A tier without classes takes none."""
+    tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
+    if tier is None:
+        return
+    header = ctx.header(Key.AWARD_CLASS)
+    if Key.AWARD_CLASS not in n.cells:
+        if tier.classes:
+            yield Finding(Severity.MISSING, header, f"tab chưa có cột này (chạy 'thidua setup' để thêm); {tier.name} "
+                          "cần ghi hạng đề nghị", "class_matches_tier")
+        return
+    if n.cells[Key.AWARD_CLASS].problem:
+        return
+    chosen = n.value(Key.AWARD_CLASS)
+    if tier.classes and not chosen:
+        yield Finding(Severity.MISSING, header, f"{tier.name} có {len(tier.classes)} hạng "
+                      f"({', '.join(tier.classes)}); chọn hạng đề nghị", "class_matches_tier")
+    elif chosen and not tier.classes:
+        yield Finding(Severity.INVALID, header, f"{tier.name} không chia hạng; để trống ô này", "class_matches_tier")
+    elif chosen and chosen not in tier.classes:
+        yield Finding(Severity.INVALID, header, f"{tier.name} không có hạng '{chosen}'; chọn "
+                      f"{' hoặc '.join(tier.classes)}", "class_matches_tier")
 
 
 def merged_cells(n: Nomination, ctx: Context) -> Iterator[Finding]:
@@ -235,7 +251,7 @@ def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterato
 
 ROW_RULES: tuple[RowRule, ...] = (
     cell_values, required_values, head_confirmation, copies_enough, summary_length,
-    date_in_window, scope_matches_tier, office_review, merged_cells,
+    date_in_window, scope_matches_tier, class_matches_tier, merged_cells,
 )
 CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers)
 
@@ -251,6 +267,49 @@ def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, list[
         for n, finding in cross(nominations, ctx):
             findings[n.key].append(finding)
     return findings
+
+
+def summary_ready(n: Nomination, findings: Iterable[Finding], ctx: Context) -> bool:
+    """Its Bản tóm tắt thành tích can be drafted: the row is valid but for the head's tick, which
+    confirms the drafted summary (so the tick cannot be asked before it exists)."""
+    if ctx.campaign.tier_named(n.value(Key.AWARD) or "") is None:
+        return False
+    return status_of(f for f in findings if f.rule != "head_confirmation") is Status.HOP_LE
+
+
+def review_state(n: Nomination, status: Status, ctx: Context) -> ReviewState | None:
+    """Where the row stands with the Office, for the unit and for Tổng hợp; None while the row
+    is not valid and the Office has said nothing."""
+    review = n.value(Key.OFFICE_REVIEW)
+    words = ctx.schema.review
+    if review == words.rejected:
+        return ReviewState.REJECTED
+    if review == words.more_requested:
+        return ReviewState.ASKED
+    if review == words.approved or not ctx.campaign.office_approval_required:
+        return ReviewState.APPROVED
+    return ReviewState.WAITING if status is Status.HOP_LE else None
+
+
+def standing(n: Nomination, state: ReviewState | None, included: bool, ctx: Context) -> str:
+    """The first line of `Nội dung cần sửa`: where the row stands with the Office, in words, with
+    what the Office wrote (Ghi chú của Văn phòng) when it turned the row down or asked for more."""
+    note = clean(n.value(Key.OFFICE_NOTE) or "")
+    tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
+    if state is ReviewState.REJECTED:
+        return f"Văn phòng không đồng ý: {note}" if note else \
+            "Văn phòng không đồng ý; đề nghị này không đưa vào tờ trình"
+    if state is ReviewState.ASKED:
+        return f"Văn phòng yêu cầu bổ sung: {note}" if note else \
+            "Văn phòng yêu cầu bổ sung (chưa ghi nội dung); liên hệ Văn phòng để biết cần bổ sung gì"
+    if state is ReviewState.APPROVED and included and tier is not None:
+        document = "quyết định tặng" if tier.submission == "quyet_dinh" else "tờ trình đề nghị"
+        return f"Đã đưa vào {document} {tier.name}"
+    if state is ReviewState.APPROVED and ctx.campaign.office_approval_required:
+        return "Văn phòng đã đồng ý; sửa xong các nội dung dưới đây thì dòng được đưa vào tờ trình"
+    if state is ReviewState.WAITING:
+        return "Hợp lệ, chờ Văn phòng thẩm định"
+    return ""
 
 
 def enters_submission(n: Nomination, status: Status, ctx: Context) -> bool:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # only a type here: the campaign is loaded beside the schema,
     from automation.campaign import Campaign
 
 TYPES = ("text", "choice", "integer", "year", "number", "checkbox", "date")
-REQUIRED = ("yes", "no", "individuals")
-CAMPAIGN_LISTS = ("tiers", "categories")  # `choices_from` lists the campaign file fills in
+REQUIRED = ("yes", "no", "individuals", "collectives")
+CAMPAIGN_LISTS = ("tiers", "categories", "classes")  # `choices_from` lists the campaign file fills in
 SCHEMA_LISTS = ("subject_types", "review")  # `choices_from` lists this file defines itself
 
 
@@ -40,15 +40,18 @@ class Key(enum.StrEnum):
     POSITION = "position"
     WORKPLACE = "workplace"
     AWARD = "award"
+    AWARD_CLASS = "award_class"  # an order's class (hạng), where the tier has classes
     CATEGORY = "category"
     SCOPE = "scope"
     MATERIAL_CONTRIBUTION = "material_contribution"
     SUMMARY = "summary"
+    SITUATION = "situation"  # a collective's function and situation (đặc điểm, tình hình)
     COPIES_SUBMITTED = "copies_submitted"
     HEAD_CONFIRMED = "head_confirmed"
     PROPOSED_ON = "proposed_on"
     NOTE = "note"
-    OFFICE_REVIEW = "office_review"  # the Office's column
+    OFFICE_REVIEW = "office_review"  # the Office's columns
+    OFFICE_NOTE = "office_note"
     RECORD_ID = "record_id"  # the flag columns, written by the job
     STATUS = "status"
     MESSAGES = "messages"
@@ -64,6 +67,7 @@ class RegistryKey(enum.StrEnum):
     TAB = "tab"
     EDITORS = "editors"
     KIND = "kind"
+    PLACE = "place"  # Địa danh: where the unit's documents are dated
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,9 @@ class Column:
     def required_for(self, subject_type: str | None, individual: str) -> bool:
         if self.required == "yes":
             return True
-        return self.required == "individuals" and subject_type == individual
+        if self.required == "individuals":
+            return subject_type == individual
+        return self.required == "collectives" and subject_type is not None and subject_type != individual
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Schema:
     unit_columns: tuple[Column, ...]
     office_columns: tuple[Column, ...]
     flag_columns: tuple[Column, ...]
+    kinds_without_seal: tuple[str, ...] = ()  # registry kinds whose head has no seal of its own
 
     @property
     def nomination_columns(self) -> tuple[Column, ...]:
@@ -136,7 +143,8 @@ class Schema:
 
     def with_campaign(self, campaign: Campaign) -> Schema:
         """The schema with the campaign's `choices_from` lists (tiers, categories) filled in."""
-        lists = {"tiers": tuple(t.name for t in campaign.tiers), "categories": campaign.categories}
+        lists = {"tiers": tuple(t.name for t in campaign.tiers), "categories": campaign.categories,
+                 "classes": campaign.classes}
 
         def fill(columns: tuple[Column, ...]) -> tuple[Column, ...]:
             return tuple(replace(c, choices=lists[c.choices_from]) if c.choices_from in lists else c
@@ -203,13 +211,20 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
     for key, wanted in ((Key.SUBJECT_TYPE, "subject_types"), (Key.OFFICE_REVIEW, "review")):
         if key in by_key and by_key[key].choices_from != wanted:
             problems.append(f"cột '{key}': cần choices_from = \"{wanted}\" (giá trị được định nghĩa một lần)")
+    kinds = next((c.choices for c in groups["registry_columns"] if c.key == RegistryKey.KIND), ())
+    without_seal = tuple(clean(k) for k in data.get("seal", {}).get("without_own_seal", []))
+    if unknown := [k for k in without_seal if k not in kinds]:
+        problems.append(f"seal.without_own_seal: '{unknown[0]}' không có trong danh sách Loại đơn vị")
+    if extra := set(data.get("seal", {})) - {"without_own_seal"}:
+        problems.append(f"seal: khóa không được hỗ trợ {', '.join(sorted(extra))}")
     tabs = data.get("tabs", {})
     for tab in ("guide", "registry", "overview", "log", "lists"):
         if not isinstance(tabs.get(tab), str) or not tabs.get(tab):
             problems.append(f"tabs.{tab}: thiếu tên tab")
     if problems:
         raise CampaignError(f"Tệp cột '{path}' không hợp lệ — {'; '.join(problems)}.")
-    return Schema(tabs=dict(tabs), individual=individual, collective=collective, review=review, **groups)
+    return Schema(tabs=dict(tabs), individual=individual, collective=collective, review=review, **groups,
+                  kinds_without_seal=without_seal)
 
 
 # ------------------------------------------------------------------ headers

@@ -69,7 +69,10 @@ def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.
     for n in intake.nominations:
         found = tuple(findings[n.key])
         status = status_of(found)
-        verdicts[n.key] = Verdict(n, ids[n.key], found, status, rules.enters_submission(n, status, context))
+        included = rules.enters_submission(n, status, context)
+        review = rules.review_state(n, status, context)
+        verdicts[n.key] = Verdict(n, ids[n.key], found, status, included, rules.summary_ready(n, found, context),
+                                  review, rules.standing(n, review, included, context))
     problems = [p.message for p in intake.problems]
     whole = not any(p.always_blocks or (p.unit is not None and register.issued_for(p.unit.code) > 0)
                     for p in intake.problems)
@@ -98,8 +101,7 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
     links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
     if store is not None:
         renderer = renderer or Renderer()
-        specs = documents_for(evaluation.verdicts.values(), campaign, now.date(),
-                              renderer.digests(TEMPLATES.values()), individual=schema.individual)
+        specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
         if not evaluation.whole:  # a submission now would leave out the nominees of the tabs not read
             specs = [s for s in specs if s.record_id]
         try:

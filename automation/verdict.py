@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from automation.findings import Finding, Status, messages_of
+from automation.findings import Finding, ReviewState, Status, messages_of
 from automation.nomination import Nomination
 
 
@@ -16,7 +16,10 @@ class Verdict:
     findings: tuple[Finding, ...]
     status: Status
     included: bool  # enters its tier's submission (rules.enters_submission)
+    summary_ready: bool = False  # its Bản tóm tắt thành tích can be drafted (rules.summary_ready)
+    review: ReviewState | None = None  # where it stands with the Office (rules.review_state)
+    standing: str = ""  # that, in words for the unit (rules.standing)
 
     @functools.cached_property  # asked by the console, the flags and the JSON output
     def messages(self) -> str:
-        return messages_of(self.findings)
+        return messages_of(self.findings, self.standing)

@@ -11,7 +11,7 @@ import openpyxl
 from automation.nomination import Nomination, Unit
 from automation.cells import parse_cell
 from automation.schema import Schema
-from automation.sheets import SheetUpdate, Snapshot, TabData
+from automation.sheets import SheetUpdate, Snapshot, TabData, column_letter
 
 TODAY = dt.date(2021, 12, 20)
 NOW = dt.datetime(2021, 12, 20, 9, 30)
@@ -41,14 +41,22 @@ UNIT = Unit("GD", "VKSND huyện Gò Dầu", "Gò Dầu", (), "VKS cấp huyện
 
 
 def nomination(schema: Schema, row: dict[str, Any] | None = None, *, tab: str = "Gò Dầu", number: int = 2,
-               merged: tuple[str, ...] = ()) -> Nomination:
+               merged: tuple[str, ...] = (), drop: tuple[str, ...] = ()) -> Nomination:
+    """A nomination read from `row`; `drop`: columns its tab does not have."""
     row = valid_row() if row is None else row
-    cells = {c.key: parse_cell(c, row.get(c.key), today=TODAY) for c in schema.nomination_columns}
+    cells = {c.key: parse_cell(c, row.get(c.key), today=TODAY) for c in schema.nomination_columns
+             if c.key not in drop}
     return Nomination(UNIT, tab, number, cells, {}, merged)
 
 
 def headers(schema: Schema) -> list[str]:
     return [c.header for c in schema.unit_columns + schema.office_columns]
+
+
+def letter(schema: Schema, key: str) -> str:
+    """The column letter of `key` in a unit tab as the builders lay it out (unit, Office, flag columns)."""
+    keys = [c.key for c in schema.unit_columns + schema.office_columns + schema.flag_columns]
+    return column_letter(keys.index(key))
 
 
 def as_cells(schema: Schema, row: dict[str, Any]) -> list[Any]:

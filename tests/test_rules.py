@@ -9,7 +9,7 @@ import pytest
 
 from automation import rules
 from automation.campaign import load_campaign
-from automation.findings import Severity, Status, status_of
+from automation.findings import ReviewState, Severity, Status, status_of
 from automation.sheets import Formula
 from tests.builders import BK_TTG, BK_VKSTC, DATA, GIAY_KHEN, HCLD, TODAY, nomination, valid_row
 
@@ -51,7 +51,10 @@ def test_cell_values(ctx, schema, changes, expected):
     ({"name": ""}, [(M, "Họ và tên / Tên tập thể")]),
     ({"name": "   "}, [(M, "Họ và tên / Tên tập thể")]),
     ({"gender": None}, [(M, "Giới tính")]),
-    ({"gender": None, "position": None, "subject_type": "Tập thể"}, []),  # only individuals need them
+    ({"gender": None, "position": None, "subject_type": "Tập thể", "situation": "Phòng có 9 công chức."},
+     []),  # only individuals need them
+    ({"subject_type": "Tập thể", "gender": None, "situation": None}, [(M, "Đặc điểm, tình hình (tập thể)")]),
+    ({"situation": None}, []),  # an individual has no đặc điểm, tình hình
     ({"birth_year": None, "note": None, "seq": None, "material_contribution": None}, []),  # optional
     ({"workplace": None, "award": None}, [(M, "Đơn vị công tác"), (M, "Hình thức đề nghị")]),
     ({"copies_submitted": None, "proposed_on": None},
@@ -137,11 +140,56 @@ def test_scope_matches_tier(ctx, schema, award, scope, contribution, expected):
     assert [s for s, _ in run(rules.scope_matches_tier, ctx, schema, **row)] == expected
 
 
-@pytest.mark.parametrize("review, expected", [
-    ("Đồng ý", []), (None, []), ("Không đồng ý", [W]), ("Yêu cầu bổ sung", [W]), ("nhầm", []),
+@pytest.mark.parametrize("award, award_class, expected", [
+    (HCLD, "Ba", []), (HCLD, "Nhất", []), (HCLD, None, [M]),  # an order names its class
+    (GIAY_KHEN, None, []), (GIAY_KHEN, "Nhì", [I]), (BK_TTG, "Ba", [I]),  # a Bằng khen has none
+    ("Khác", "Ba", []),  # an unknown tier is cell_values' finding
 ])
-def test_office_review(ctx, schema, review, expected):
-    assert [s for s, _ in run(rules.office_review, ctx, schema, office_review=review)] == expected
+def test_class_matches_tier(ctx, schema, award, award_class, expected):
+    changes = {"award": award, "award_class": award_class, "scope": "Toàn quốc"}
+    assert [s for s, _ in run(rules.class_matches_tier, ctx, schema, **changes)] == expected
+
+
+def test_a_tab_without_the_class_column_is_asked_for_it_only_for_an_order(ctx, schema):
+    for award, expected in ((HCLD, [M]), (GIAY_KHEN, [])):
+        n = nomination(schema, valid_row(award=award), drop=("award_class",))
+        assert [f.severity for f in rules.class_matches_tier(n, ctx)] == expected
+
+
+R = ReviewState
+
+
+@pytest.mark.parametrize("review, note, status, state, line", [
+    ("Đồng ý", None, Status.HOP_LE, R.APPROVED, "Đã đưa vào quyết định tặng Giấy khen của Viện trưởng VKSND tỉnh"),
+    ("Đồng ý", None, Status.CAN_BO_SUNG, R.APPROVED, "Văn phòng đã đồng ý; sửa xong"),
+    (None, None, Status.HOP_LE, R.WAITING, "Hợp lệ, chờ Văn phòng thẩm định"),
+    (None, None, Status.KHONG_HOP_LE, None, ""),  # nothing to wait for until the row is right
+    ("Không đồng ý", "chưa tiêu biểu", Status.HOP_LE, R.REJECTED, "Văn phòng không đồng ý: chưa tiêu biểu"),
+    ("Không đồng ý", None, Status.HOP_LE, R.REJECTED, "Văn phòng không đồng ý; đề nghị này không đưa vào"),
+    ("Yêu cầu bổ sung", "thêm số liệu", Status.HOP_LE, R.ASKED, "Văn phòng yêu cầu bổ sung: thêm số liệu"),
+    ("Yêu cầu bổ sung", "  ", Status.HOP_LE, R.ASKED, "Văn phòng yêu cầu bổ sung (chưa ghi nội dung)"),
+    ("nhầm", None, Status.HOP_LE, R.WAITING, "Hợp lệ, chờ"),  # a word not in the list is no verdict
+])
+def test_review_state_and_the_line_the_unit_reads(ctx, schema, review, note, status, state, line):
+    n = nomination(schema, valid_row(office_review=review, office_note=note))
+    assert rules.review_state(n, status, ctx) is state
+    included = rules.enters_submission(n, status, ctx)
+    assert rules.standing(n, state, included, ctx).startswith(line)
+    assert bool(line) == bool(rules.standing(n, state, included, ctx))
+
+
+@pytest.mark.parametrize("changes, ready", [
+    ({}, True),
+    ({"head_confirmed": False}, True),  # the head confirms the summary once it exists
+    ({"head_confirmed": False, "copies_submitted": 0}, False),
+    ({"name": ""}, False),
+    ({"award": "Khác"}, False),
+    ({"scope": "Trong đơn vị", "award": BK_VKSTC, "copies_submitted": 2}, True),  # a warning does not hold it back
+])
+def test_summary_ready(ctx, schema, changes, ready):
+    n = nomination(schema, valid_row(**changes))
+    found = rules.check([n], ctx)[n.key]
+    assert rules.summary_ready(n, found, ctx) is ready
 
 
 def test_merged_cells(ctx, schema):

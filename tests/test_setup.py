@@ -27,7 +27,7 @@ def test_setup_on_a_new_file_creates_every_tab(tmp_path, schema, campaign):
     assert book.sheetnames == ["Hướng dẫn", "Đơn vị", "Tổng hợp", "Nhật ký", "Danh mục"]
     assert book["Danh mục"].sheet_state == "hidden"
     assert [c.value for c in book["Đơn vị"][1]] == ["Mã đơn vị", "Tên đơn vị", "Tên tab", "Email được sửa",
-                                                      "Loại đơn vị"]
+                                                      "Loại đơn vị", "Địa danh"]
     assert "HƯỚNG DẪN" in book["Hướng dẫn"]["A1"].value
 
 
@@ -78,7 +78,8 @@ def test_setup_keeps_what_users_typed_and_their_column_widths(tmp_path, schema, 
     setup(path, schema, campaign)
     after = read_workbook(path)
     assert after["Gò Dầu"][1][:len(before["Gò Dầu"][1])] == before["Gò Dầu"][1]
-    assert after["Đơn vị"] == before["Đơn vị"]
+    assert [row[:5] for row in after["Đơn vị"]] == before["Đơn vị"]  # a column added, nothing changed
+    assert after["Đơn vị"][0][5] == "Địa danh"
     assert openpyxl.load_workbook(path)["Gò Dầu"].column_dimensions["C"].width == 50
 
 
