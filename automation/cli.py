@@ -373,7 +373,8 @@ def _describe_health(health: Health, alive: bool) -> str:
         d = counts.get("documents", {})
         lines.append(f"Số dòng:               {counts.get('rows', 0)} — {statuses}")
         lines.append(f"Văn bản:               {d.get('created', 0)} tạo mới, {d.get('updated', 0)} cập nhật, "
-                     f"{d.get('unchanged', 0)} giữ nguyên, {d.get('withdrawn', 0)} chuyển vào Lưu trữ")
+                     f"{d.get('unchanged', 0)} giữ nguyên, {d.get('moved', 0)} chuyển thư mục, "
+                     f"{d.get('withdrawn', 0)} chuyển vào Lưu trữ")
     return "\n".join(lines)
 
 
@@ -396,9 +397,10 @@ def _print_report(report: SyncReport, *, as_json: bool, quiet: bool) -> None:
     elif not quiet:
         click.echo(console_table(report))
         d = report.documents
-        if d.created or d.updated or d.unchanged or d.withdrawn:
+        if d.created or d.updated or d.unchanged or d.moved or d.withdrawn:
+            moved = f"{d.moved} chuyển thư mục, " if d.moved else ""
             click.echo(f"Văn bản: {d.created} tạo mới, {d.updated} cập nhật, {d.unchanged} giữ nguyên, "
-                       f"{d.withdrawn} chuyển vào Lưu trữ.")
+                       f"{moved}{d.withdrawn} chuyển vào Lưu trữ.")
         if report.ignored_tabs:
             click.echo(f"Bỏ qua các tab không có trong danh mục: {', '.join(report.ignored_tabs)}")
 

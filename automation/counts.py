@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.findings import Status
+from automation.findings import ReviewState, Status
 
 SUCCESS = "Thành công"
 
@@ -20,6 +20,7 @@ class DocumentCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    moved: int = 0  # unchanged, to another folder (a summary the Office approved)
     withdrawn: int = 0
 
 
@@ -33,11 +34,16 @@ class UnitCounts:
     proposed: Counter[str]  # per tier name
     included: Counter[str]  # per tier name
     problem: str = ""
+    reviews: Counter[tuple[str, ReviewState]] = field(default_factory=Counter)  # (tier name, state)
+
+    def review_total(self, state: ReviewState) -> int:
+        return sum(n for (_, s), n in self.reviews.items() if s is state)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "tab": self.tab, "rows": self.rows,
                 "statuses": {s.value: self.statuses[s] for s in Status},
-                "proposed": dict(self.proposed), "included": dict(self.included), "problem": self.problem}
+                "proposed": dict(self.proposed), "included": dict(self.included),
+                "reviews": {s.value: self.review_total(s) for s in ReviewState}, "problem": self.problem}
 
 
 @dataclass

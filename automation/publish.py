@@ -1,8 +1,9 @@
 """Bringing the document store in line with what the verdicts call for, the same for every store.
 
 One listing of what the store holds (document id → content key) is compared with the specs;
-only new and changed documents are rendered and saved, and documents nobody calls for any more
-are moved to `Lưu trữ/`. Nothing is ever deleted.
+only new and changed documents are rendered and saved, unchanged ones whose place changed are
+moved (not rendered again), and documents nobody calls for any more are moved to `Lưu trữ/`.
+Nothing is ever deleted.
 
 Withdrawing is where a mistake in the sheet would cost the most, so: a sync that did not read the
 sheet whole withdraws nothing (`withdraw=False`), and one that would withdraw a large share of
@@ -35,6 +36,8 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
         raise ArchiveRefused(refusal)
     stale = [s for s in specs if s.doc_id not in held or held[s.doc_id].key != s.key]
     stale_ids = {s.doc_id for s in stale}
+    # Unchanged but elsewhere now (a summary the Office approved joins its tier's folder): moved, not rendered.
+    moving = [s for s in specs if s.doc_id not in stale_ids and held[s.doc_id].path != s.path]
     links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
     rendered = renderer.render_many([(s.template, s.context) for s in stale])
     try:
@@ -49,13 +52,18 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
                     counts.updated += 1
                 else:
                     counts.created += 1
+        for spec in moving:
+            moved = store.move(held[spec.doc_id], spec.path)
+            if spec.record_id:
+                links[spec.record_id] = moved.link
+            counts.moved += 1
         for stored in withdrawn:
             store.archive(stored)
             counts.withdrawn += 1
     finally:
         rendered.close()  # stops the render workers at once if we leave early (a signal, an error)
         store.close()
-    counts.unchanged = len(specs) - len(stale)
+    counts.unchanged = len(specs) - len(stale) - len(moving)
     return counts, links
 
 

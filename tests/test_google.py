@@ -49,20 +49,21 @@ def test_the_demo_runs_end_to_end_on_google_as_on_the_workbook(demo_on_google, f
     campaign, schema = load_rules(settings)
     local = sync(Workbook(workbook), campaign, schema, now=NOW)
     assert report.as_dict()["statuses"] == local.as_dict()["statuses"] == {
-        "Hợp lệ": 63, "Cần bổ sung": 8, "Không hợp lệ": 13}
+        "Hợp lệ": 55, "Cần bổ sung": 10, "Không hợp lệ": 16}
     expected = read_workbook(workbook)
     for title in ("P1", "Gò Dầu", "Tân Châu"):
         header = expected[title][0]
         local_status = [r[header.index("Trạng thái")] for r in expected[title][1:] if r[header.index("Trạng thái")]]
         google_status = [f["Trạng thái"] for f in flags(fake, settings.spreadsheet_id, title) if f["Trạng thái"]]
         assert google_status == local_status, title
-    assert report.documents.created == 67
+    assert report.documents.created == 60
     docs = [f for f in fake.files.values() if f.app_properties.get("thidua_doc")]
-    assert len(docs) == 67 and all(f.drive_id for f in docs)
+    assert len(docs) == 60 and all(f.drive_id for f in docs)
     first = flags(fake, settings.spreadsheet_id, "P1")[0]
     assert first["Văn bản"].startswith("https://docs.google.com/document/d/")
     summary = fake.values(settings.spreadsheet_id, "Tổng hợp")
-    assert summary[0][0] == "Mã đơn vị" and summary[-1][0] == "Cập nhật lúc"
+    assert summary[0][0] == "Mã đơn vị" and any(r and r[0] == "Cập nhật lúc" for r in summary)
+    assert summary[-1][1] == "Tổng cộng"  # last: where proposals stand, per unit and tier
     log = fake.values(settings.spreadsheet_id, "Nhật ký")
     assert log[0][0] == "Bắt đầu" and log[1][-1].startswith("Thành công, có 1 lỗi")
     assert "không có tab 'Châu Thành'" in log[1][-1]  # registered, no tab: reported, not a crash
@@ -74,7 +75,7 @@ def test_the_cli_reaches_google_through_the_api_root_switch(demo_on_google, fake
     result = CliRunner().invoke(main, ["sync", "--spreadsheet", settings.spreadsheet_id, "--drive-folder",
                                        settings.drive_folder_id, "--credentials", str(settings.credentials)])
     assert result.exit_code == 0, result.output
-    assert "Văn bản: 67 tạo mới" in result.output
+    assert "Văn bản: 60 tạo mới" in result.output
     assert fake.count("auth") == 1  # one real signed-JWT exchange at the fake's token endpoint
 
 
@@ -119,11 +120,11 @@ def test_an_unchanged_resync_uploads_nothing_and_changes_update_in_place(demo_on
     settings, _ = demo_on_google
     run(settings)
     folders = sum(1 for f in fake.files.values() if f.app_properties.get("thidua_kind") == "folder")
-    assert fake.count("drive") == 1 + folders + 67  # one listing, the folders once, one upload per document
+    assert fake.count("drive") == 1 + folders + 60  # one listing, the folders once, one upload per document
     before = {doc_id: (f.id, f.version) for doc_id, f in _docs(fake).items()}
     fake.reset_counts()
     report = run(settings, now=NOW + dt.timedelta(hours=1))
-    assert fake.count("drive") == 1 and report.documents.unchanged == 67  # the listing, nothing else
+    assert fake.count("drive") == 1 and report.documents.unchanged == 60  # the listing, nothing else
     # a unit fixes a row's position: its summary (and its tier's submission, if listed) are updated in place
     spreadsheet = fake.spreadsheets[settings.spreadsheet_id]
     sheet = spreadsheet.sheet("P1")
@@ -148,6 +149,28 @@ def test_an_unchanged_resync_uploads_nothing_and_changes_update_in_place(demo_on
     assert file.app_properties.get("thidua_archived") == f"summary:{record_id}"
 
 
+def test_an_approval_on_google_moves_the_same_summary_file_into_its_tier_folder(demo_on_google, fake):
+    settings, _ = demo_on_google
+    run(settings)
+    spreadsheet = fake.spreadsheets[settings.spreadsheet_id]
+    sheet = spreadsheet.sheet("P1")
+    header = sheet.rows[0]
+    waiting = next(r for r in sheet.rows[1:] if len(r) > header.index("Nội dung cần sửa")
+                   and r[header.index("Nội dung cần sửa")] == "Hợp lệ, chờ Văn phòng thẩm định")
+    record_id = waiting[header.index("Mã hồ sơ")]
+    summary = _docs(fake)[f"summary:{record_id}"]
+    before = (summary.id, summary.version, fake.files[summary.parents[0]].name)
+    assert before[2] == "Phòng Thực hành quyền công tố và kiểm sát điều tra án hình sự"  # with the unit, by name
+    waiting[header.index("Ý kiến thẩm định")] = "Đồng ý"
+    fake.reset_counts()
+    report = run(settings, now=NOW + dt.timedelta(hours=1))
+    moved = _docs(fake)[f"summary:{record_id}"]
+    assert (moved.id, moved.version) == before[:2]  # the same file, not uploaded again
+    assert fake.files[moved.parents[0]].name == "Tóm tắt thành tích" and report.documents.moved == 1
+    assert report.documents.created == 0 and report.documents.updated == 1  # the tier's submission lists one more
+    assert fake.count("drive") == 1 + 1 + 1  # the listing, the move, the submission's update
+
+
 # ------------------------------------------------------------------ faults
 
 def _is(method, path_end):
@@ -160,7 +183,7 @@ def test_transient_errors_are_retried(demo_on_google, fake, kind, retry_after, s
     settings, _ = demo_on_google
     fake.fail(_is("GET", "values:batchGet"), kind, retry_after=retry_after)
     report = run(settings)
-    assert report.rows == 84
+    assert report.rows == 81
     if slept is not None:
         assert fake.sleeps == slept  # Retry-After honoured
     else:
@@ -175,7 +198,7 @@ def test_time_outs_and_dropped_connections_are_retried(demo_on_google, fake, mon
     fake.fail(lambda r: r.api == "sheets" and r.method == "GET" and "values" not in r.path, "timeout")
     fake.fail(lambda r: r.path.startswith("/upload/"), "drop", times=2)
     report = run(settings)
-    assert report.rows == 84 and report.documents.created == 67 and len(fake.sleeps) == 3
+    assert report.rows == 81 and report.documents.created == 60 and len(fake.sleeps) == 3
 
 
 def test_a_persistent_failure_names_the_request_and_the_next_run_completes(demo_on_google, fake):
@@ -186,7 +209,7 @@ def test_a_persistent_failure_names_the_request_and_the_next_run_completes(demo_
         run(settings)
     assert "Mã hồ sơ" not in fake.values(settings.spreadsheet_id, "P1")[0]  # nothing half-written, not even headers
     report = run(settings)
-    assert report.rows == 84 and report.documents.unchanged == 67  # the documents made last time are found
+    assert report.rows == 81 and report.documents.unchanged == 60  # the documents made last time are found
     assert all(f["Trạng thái"] for f in flags(fake, settings.spreadsheet_id, "P1") if f["Mã hồ sơ"])
 
 
@@ -512,9 +535,9 @@ def test_a_create_whose_answer_is_lost_is_not_made_twice(demo_on_google, fake, t
     fake.fail(lambda r: r.method == "POST" and r.path == target, "lost", times=3)
     report = run(settings)
     docs, folders = _tagged(fake)
-    assert report.documents.created == 67 and len(docs) == 67 and set(docs.values()) == {1}
+    assert report.documents.created == 60 and len(docs) == 60 and set(docs.values()) == {1}
     assert set(folders.values()) == {1}
-    assert run(settings).documents.unchanged == 67
+    assert run(settings).documents.unchanged == 60
 
 
 def test_two_syncs_racing_on_drive_leave_duplicates_the_next_sync_resolves_without_deleting(demo_on_google, fake):
@@ -537,7 +560,7 @@ def test_two_syncs_racing_on_drive_leave_duplicates_the_next_sync_resolves_witho
     assert max(docs.values()) > 1 or max(folders.values()) > 1  # the race did double something
     report = run(settings)
     docs, folders = _tagged(fake)
-    assert len(docs) == 67 and set(docs.values()) == {1} and set(folders.values()) == {1}
+    assert len(docs) == 60 and set(docs.values()) == {1} and set(folders.values()) == {1}
     assert files_before <= set(fake.files)  # nothing deleted: the second copies are in Lưu trữ, untagged
     assert {fake.files[i].name for i in set(fake.files) - files_before} <= {"Lưu trữ"}
     archive = [f for f in fake.files.values() if f.name == "Lưu trữ"]
@@ -549,7 +572,7 @@ def test_two_syncs_racing_on_drive_leave_duplicates_the_next_sync_resolves_witho
     kept = {f"https://docs.google.com/document/d/{f.id}/edit" for f in fake.files.values()
             if f.app_properties.get("thidua_doc")}
     assert links <= kept  # the sheet links to the copies kept
-    assert report.documents.unchanged == 67 and run(settings).documents.unchanged == 67
+    assert report.documents.unchanged == 60 and run(settings).documents.unchanged == 60
 
 
 def test_the_lock_of_a_google_campaign_is_the_same_wherever_the_command_starts(tmp_path, monkeypatch):
@@ -568,7 +591,7 @@ def test_an_unreachable_token_endpoint_is_retried_like_any_request(demo_on_googl
     settings, _ = demo_on_google
     fake.fail(lambda r: r.path == "/token", "drop", times=2)
     report = run(settings)
-    assert report.rows == 84 and len(fake.sleeps) == 2
+    assert report.rows == 81 and len(fake.sleeps) == 2
 
 
 @pytest.mark.parametrize("uploads", [1, 20, 50])
@@ -592,6 +615,6 @@ def test_a_sync_killed_while_uploading_leaves_no_duplicate_and_the_next_one_fini
     process.wait()
     report = run(settings)
     docs, folders = _tagged(fake)
-    assert len(docs) == 67 and set(docs.values()) == {1} and set(folders.values()) == {1}
+    assert len(docs) == 60 and set(docs.values()) == {1} and set(folders.values()) == {1}
     assert not [f for f in fake.files.values() if f.app_properties.get("thidua_archived")]  # no archive copy
-    assert report.documents.created + report.documents.unchanged == 67
+    assert report.documents.created + report.documents.unchanged == 60

@@ -43,6 +43,10 @@ class DocumentStore(Protocol):
         """Create the document, or update `previous` in place (moving it if its path changed)."""
         ...
 
+    def move(self, stored: StoredDocument, path: str) -> StoredDocument:
+        """Put an unchanged document at another path (on Drive: the same file, the same link)."""
+        ...
+
     def archive(self, stored: StoredDocument) -> None:
         """Move a document nobody calls for any more to Lưu trữ/."""
         ...

@@ -109,6 +109,19 @@ class DriveStore:
         self._files[spec.doc_id] = (answer["id"], parent, folder_path)
         return StoredDocument(spec.doc_id, spec.path, spec.key, answer.get("webViewLink", ""))
 
+    def move(self, stored: StoredDocument, path: str) -> StoredDocument:
+        """One metadata request: the same file (id, link, revisions) gets a new folder and name."""
+        folder_path, _, name = path.rpartition("/")
+        parent = self._folder(folder_path)
+        file_id, old_parent, _ = self._files[stored.doc_id]
+        params = {**ALL_DRIVES, "fields": FILE_FIELDS}
+        if old_parent != parent:
+            params.update(addParents=parent, removeParents=old_parent)
+        answer = self._request("PATCH", f"{FILES}/{file_id}", params=params, body={"name": name},
+                               what=f"chuyển '{stored.path}' sang '{path}'")
+        self._files[stored.doc_id] = (file_id, parent, folder_path)
+        return StoredDocument(stored.doc_id, path, stored.key, answer.get("webViewLink", stored.link))
+
     def archive(self, stored: StoredDocument) -> None:
         file_id, parent, _ = self._files[stored.doc_id]
         self._to_archive(file_id, parent, {"thidua_doc": None, "thidua_archived": stored.doc_id},

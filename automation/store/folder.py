@@ -78,6 +78,24 @@ class FolderStore:
         self._changed = True
         return self._stored(spec.doc_id, entry)
 
+    def move(self, stored: StoredDocument, path: str) -> StoredDocument:
+        """The file itself moves (a copy someone edited or signed moves with it); the journal learns
+        the new place first, so a kill either side of the move leaves a record that matches the disk."""
+        source, target = self.root / stored.path, self.root / path
+        entry = dict(self._entries[stored.doc_id])
+        try:
+            if target.exists():
+                self._move_to_archive(target)  # not ours (ours would be this very file): keep it
+            target.parent.mkdir(parents=True, exist_ok=True)
+            entry.update(path=path)
+            self._journal({"doc_id": stored.doc_id, **entry})
+            os.replace(source, target)  # a rename keeps the size and time the manifest knows it by
+        except OSError as exc:
+            raise StoreError(f"Không chuyển được '{stored.path}' sang '{path}': {exc.strerror or exc}.") from None
+        self._entries[stored.doc_id] = entry
+        self._changed = True
+        return self._stored(stored.doc_id, entry)
+
     def archive(self, stored: StoredDocument) -> None:
         try:
             self._move_to_archive(self.root / stored.path)
