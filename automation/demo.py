@@ -44,23 +44,27 @@ class DemoUnit:
 
 
 UNITS = (
-    DemoUnit("P1", "Phòng Thực hành quyền công tố và kiểm sát điều tra án hình sự (Phòng 1)", "P1", DEPARTMENT,
-             "tỉnh Tây Ninh", "phong1"),
-    DemoUnit("P2", "Phòng Thực hành quyền công tố, kiểm sát xét xử sơ thẩm án hình sự (Phòng 2)", "P2", DEPARTMENT,
-             "tỉnh Tây Ninh", "phong2"),
-    DemoUnit("P7", "Phòng Thực hành quyền công tố và kiểm sát xét xử phúc thẩm án hình sự (Phòng 7)", "P7",
-             DEPARTMENT, "tỉnh Tây Ninh", "phong7"),
-    DemoUnit("P8", "Phòng Kiểm sát việc tạm giữ, tạm giam và thi hành án hình sự (Phòng 8)", "P8", DEPARTMENT,
-             "tỉnh Tây Ninh", "phong8"),
-    DemoUnit("VP", "Văn phòng VKSND tỉnh Tây Ninh", "Văn phòng", DEPARTMENT, "tỉnh Tây Ninh", "vanphong"),
-    DemoUnit("TPTN", "VKSND thành phố Tây Ninh", "TP Tây Ninh", DISTRICT, "thành phố Tây Ninh", "tptayninh"),
-    DemoUnit("HT", "VKSND thị xã Hòa Thành", "Hòa Thành", DISTRICT, "thị xã Hòa Thành", "hoathanh"),
-    DemoUnit("TB", "VKSND thị xã Trảng Bàng", "Trảng Bàng", DISTRICT, "thị xã Trảng Bàng", "trangbang"),
-    DemoUnit("GD", "VKSND huyện Gò Dầu", "Gò Dầu", DISTRICT, "huyện Gò Dầu", "godau"),
-    DemoUnit("TC", "VKSND huyện Tân Châu", "Tân Châu", DISTRICT, "huyện Tân Châu", "tanchau"),
+    DemoUnit("P1", "Phòng Thực hành quyền công tố và kiểm sát điều tra án hình sự", "P1", DEPARTMENT,
+             "Tây Ninh", "phong1"),
+    DemoUnit("P2", "Phòng Thực hành quyền công tố, kiểm sát xét xử sơ thẩm án hình sự", "P2", DEPARTMENT,
+             "Tây Ninh", "phong2"),
+    DemoUnit("P7", "Phòng Thực hành quyền công tố và kiểm sát xét xử phúc thẩm án hình sự", "P7",
+             DEPARTMENT, "Tây Ninh", "phong7"),
+    DemoUnit("P8", "Phòng Kiểm sát việc tạm giữ, tạm giam và thi hành án hình sự", "P8", DEPARTMENT,
+             "Tây Ninh", "phong8"),
+    DemoUnit("VP", "Văn phòng Viện kiểm sát nhân dân tỉnh Tây Ninh", "Văn phòng", DEPARTMENT, "Tây Ninh",
+             "vanphong"),
+    DemoUnit("TPTN", "Viện kiểm sát nhân dân thành phố Tây Ninh", "TP Tây Ninh", DISTRICT, "Tây Ninh", "tptayninh"),
+    DemoUnit("HT", "Viện kiểm sát nhân dân thị xã Hòa Thành", "Hòa Thành", DISTRICT, "Hòa Thành", "hoathanh"),
+    DemoUnit("TB", "Viện kiểm sát nhân dân thị xã Trảng Bàng", "Trảng Bàng", DISTRICT, "Trảng Bàng", "trangbang"),
+    DemoUnit("GD", "Viện kiểm sát nhân dân huyện Gò Dầu", "Gò Dầu", DISTRICT, "Gò Dầu", "godau"),
+    DemoUnit("TC", "Viện kiểm sát nhân dân huyện Tân Châu", "Tân Châu", DISTRICT, "Tân Châu", "tanchau"),
 )
 # Registered, but the unit has not made its tab yet: `thidua setup` (run by the demo) creates it.
-UNIT_WITHOUT_TAB = DemoUnit("CT", "VKSND huyện Châu Thành", "Châu Thành", DISTRICT, "huyện Châu Thành", "chauthanh")
+UNIT_WITHOUT_TAB = DemoUnit("CT", "Viện kiểm sát nhân dân huyện Châu Thành", "Châu Thành", DISTRICT, "Châu Thành",
+                            "chauthanh")
+AGENCY = "Viện kiểm sát nhân dân tỉnh Tây Ninh"
+PROSECUTING = ("P1", "P2", "P7")  # departments that exercise the power of prosecution
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Trương")
 MIDDLE = {"Nam": ("Văn", "Hữu", "Minh", "Quốc", "Thanh", "Đức", "Công"),
@@ -69,10 +73,14 @@ GIVEN = {"Nam": ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "
                  "Thắng", "Trung", "Tuấn", "Vinh"),
          "Nữ": ("Anh", "Châu", "Dung", "Hà", "Hạnh", "Hoa", "Lan", "Linh", "Mai", "Nga", "Nhung", "Phương", "Thảo",
                 "Trang", "Tuyết", "Vy")}
-POSITIONS = ("Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp", "Kiểm sát viên cao cấp", "Kiểm tra viên",
-             "Chuyên viên", "Phó Trưởng phòng", "Trưởng phòng", "Kế toán viên")
-DISTRICT_POSITIONS = ("Viện trưởng", "Phó Viện trưởng", "Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp",
-                      "Kiểm tra viên", "Chuyên viên", "Nhân viên lái xe")
+# Who does what: a position is drawn for the achievement, so a driver never prosecutes a case.
+PROSECUTORS = {DEPARTMENT: ("Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp", "Kiểm sát viên cao cấp",
+                            "Kiểm tra viên", "Phó Trưởng phòng", "Trưởng phòng"),
+               DISTRICT: ("Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp", "Kiểm tra viên", "Phó Viện trưởng",
+                          "Viện trưởng")}
+STAFF = {DEPARTMENT: ("Chuyên viên", "Kiểm tra viên", "Kế toán viên", "Nhân viên lái xe", "Phó Trưởng phòng"),
+         DISTRICT: ("Chuyên viên", "Kế toán viên", "Nhân viên lái xe", "Kiểm tra viên", "Phó Viện trưởng")}
+CHIEFS = ("Trưởng phòng", "Phó Trưởng phòng", "Viện trưởng", "Phó Viện trưởng", "Phó Chánh Văn phòng")
 LEVEL = {
     "Toàn quốc": "Ban Chỉ đạo quốc gia phòng, chống dịch COVID-19 và Viện kiểm sát nhân dân tối cao ghi nhận, "
                  "nhân rộng trong cả nước",
@@ -80,23 +88,59 @@ LEVEL = {
     "Địa phương": "Ủy ban nhân dân tỉnh Tây Ninh ghi nhận, biểu dương tại địa phương",
     "Trong đơn vị": "lãnh đạo đơn vị ghi nhận trong cơ quan",
 }
-SUMMARIES = (
-    "Trong thời gian giãn cách xã hội từ tháng 7 đến tháng 10/2021, trực tiếp thực hành quyền công tố và kiểm sát "
-    "điều tra {n} vụ án liên quan đến phòng, chống dịch COVID-19 (làm lây lan dịch bệnh, đầu cơ vật tư y tế, "
-    "tổ chức cho người nhập cảnh trái phép); truy tố đúng người, đúng tội, không để oan sai, bỏ lọt tội phạm. "
-    "Thành tích được {level}.",
-    "Tham gia trực tiếp {n} ngày tại chốt kiểm soát dịch và khu cách ly tập trung trên địa bàn {place}; "
-    "hỗ trợ tổ chức tiêm vắc xin, vận chuyển nhu yếu phẩm cho người dân vùng phong tỏa; vận động ủng hộ "
-    "Quỹ phòng, chống dịch. Thành tích được {level}.",
-    "Đề xuất và triển khai mô hình làm việc, tiếp công dân trực tuyến và mã QR khai báo y tế tại cơ quan, "
-    "giúp duy trì hoạt động chuyên môn trong thời gian giãn cách; thực hiện {n} tin, bài tuyên truyền phòng, "
-    "chống dịch trên Trang tin điện tử VKSND tỉnh. Mô hình được {level}.",
-)
-COLLECTIVES = ("Tập thể {unit}", "Tổ công tác phòng, chống dịch {unit}", "Chi đoàn {unit}", "Công đoàn cơ sở {unit}")
+# Achievements by group (plan IV.1) and by who achieved them.
+PROSECUTION = {
+    "person": "Trong thời gian giãn cách xã hội từ tháng 7 đến tháng 10/2021, trực tiếp thực hành quyền công tố và "
+              "kiểm sát điều tra {n} vụ án liên quan đến phòng, chống dịch COVID-19 (làm lây lan dịch bệnh, đầu cơ "
+              "vật tư y tế, tổ chức cho người khác nhập cảnh trái phép); truy tố đúng người, đúng tội, không để oan "
+              "sai, bỏ lọt tội phạm. Thành tích được {level}.",
+    "chief": "Trực tiếp chỉ đạo, phân công Kiểm sát viên giải quyết nhanh {n} vụ án liên quan đến phòng, chống dịch "
+             "COVID-19, đưa ra xét xử điểm, kịp thời răn đe; tổ chức làm việc trực tuyến để không vụ án nào quá hạn "
+             "trong thời gian giãn cách. Thành tích được {level}.",
+    "collective": "Thụ lý, giải quyết {n} vụ án liên quan đến phòng, chống dịch COVID-19, trong đó có các vụ được đưa "
+                  "ra xét xử điểm; không có vụ án quá hạn, oan sai trong thời gian giãn cách xã hội từ tháng 7 đến "
+                  "tháng 10/2021. Thành tích được {level}.",
+}
+DETENTION = ("Trực tiếp kiểm sát việc phòng, chống dịch tại Trại tạm giam Công an tỉnh và {n} nhà tạm giữ; kiến nghị "
+             "cách ly, xét nghiệm người mới bị bắt, không để dịch bệnh lây lan trong cơ sở giam giữ. "
+             "Thành tích được {level}.")
+SUPPORT = {
+    "person": "Tham gia trực tiếp {n} ngày tại chốt kiểm soát dịch và khu cách ly tập trung trên địa bàn {place}; "
+              "hỗ trợ tổ chức tiêm vắc xin, vận chuyển nhu yếu phẩm cho người dân vùng phong tỏa; vận động ủng hộ "
+              "Quỹ phòng, chống dịch. Thành tích được {level}.",
+    "driver": "Trong {n} ngày giãn cách, trực tiếp lái xe đưa đoàn công tác đến các chốt kiểm soát dịch, chở "
+              "lương thực, "
+              "nhu yếu phẩm hỗ trợ người dân vùng phong tỏa trên địa bàn {place}, bảo đảm an toàn tuyệt đối. "
+              "Thành tích được {level}.",
+    "collective": "Cử {n} lượt công chức tham gia chốt kiểm soát dịch, khu cách ly tập trung trên địa bàn {place}; "
+                  "tổ chức quyên góp, trao nhu yếu phẩm cho người dân vùng phong tỏa; duy trì phương án làm việc "
+                  "“3 tại chỗ”, không để dịch lây lan trong cơ quan. Thành tích được {level}.",
+}
+IDEAS = {
+    "person": "Đề xuất và triển khai mô hình làm việc, tiếp công dân trực tuyến và mã QR khai báo y tế tại cơ quan, "
+              "giúp duy trì hoạt động chuyên môn trong thời gian giãn cách; thực hiện {n} tin, bài tuyên truyền "
+              "phòng, chống dịch trên Trang tin điện tử VKSND tỉnh. Mô hình được {level}.",
+    "collective": "Xây dựng và vận hành phòng họp, phòng xét xử trực tuyến, tuyên truyền {n} tin, bài về phòng, chống "
+                  "dịch trên Trang tin điện tử VKSND tỉnh; mô hình giúp các khâu công tác không bị gián đoạn. "
+                  "Mô hình được {level}.",
+}
+SITUATION = {
+    DEPARTMENT: "{unit} có {staff} công chức, trong đó {prosecutors} Kiểm sát viên; thực hiện chức năng {function} "
+                "theo phân công của Viện trưởng Viện kiểm sát nhân dân tỉnh. Năm 2021, địa bàn tỉnh chịu ảnh hưởng "
+                "nặng của đợt dịch thứ tư; đơn vị vừa phòng, chống dịch vừa bảo đảm các khâu công tác.",
+    DISTRICT: "{unit} có {staff} công chức, trong đó {prosecutors} Kiểm sát viên; thực hành quyền công tố và kiểm sát "
+              "hoạt động tư pháp trên địa bàn {place}. Năm 2021, địa bàn có nhiều khu phong tỏa, cách ly tập trung; "
+              "đơn vị vừa phòng, chống dịch vừa hoàn thành nhiệm vụ chuyên môn.",
+}
+FUNCTIONS = {"P1": "thực hành quyền công tố và kiểm sát điều tra án hình sự",
+             "P2": "thực hành quyền công tố, kiểm sát xét xử sơ thẩm án hình sự",
+             "P7": "thực hành quyền công tố và kiểm sát xét xử phúc thẩm án hình sự",
+             "P8": "kiểm sát việc tạm giữ, tạm giam và thi hành án hình sự",
+             "VP": "tham mưu, tổng hợp, hành chính, quản trị và thường trực Hội đồng Thi đua, khen thưởng"}
 
 
 def _pick_tier(rng: random.Random) -> str:
-    return rng.choices(TIERS, weights=(1, 2, 5, 10))[0]
+    return rng.choices(TIERS, weights=(1, 3, 6, 12))[0]
 
 
 def _scope_for(tier: str, rng: random.Random) -> str:
@@ -107,34 +151,73 @@ def _scope_for(tier: str, rng: random.Random) -> str:
     return rng.choice(("Địa phương", "Trong đơn vị"))
 
 
+def _achievement(unit: DemoUnit, collective: bool, rng: random.Random) -> tuple[str, str, str]:
+    """(category, position, summary template) that belong together in this unit."""
+    prosecutes = unit.kind == DISTRICT or unit.code in PROSECUTING
+    choices = [c for c in CATEGORIES if prosecutes or c != CATEGORIES[0]]
+    category = rng.choice(choices)
+    if collective:
+        summary = {CATEGORIES[0]: PROSECUTION, CATEGORIES[1]: SUPPORT, CATEGORIES[2]: IDEAS}[category]["collective"]
+        return category, "", summary
+    if category == CATEGORIES[0]:
+        position = rng.choice(PROSECUTORS[unit.kind])
+        return category, position, PROSECUTION["chief" if position in CHIEFS else "person"]
+    position = rng.choice(STAFF[unit.kind] if unit.code != "VP" else ("Chuyên viên", "Kế toán viên",
+                                                                      "Nhân viên lái xe", "Phó Chánh Văn phòng"))
+    if category == CATEGORIES[1]:
+        if unit.code == "P8" and position != "Nhân viên lái xe":
+            return category, rng.choice(PROSECUTORS[DEPARTMENT]), DETENTION
+        return category, position, SUPPORT["driver" if position == "Nhân viên lái xe" else "person"]
+    if position == "Nhân viên lái xe":
+        position = "Chuyên viên"
+    return category, position, IDEAS["person"]
+
+
 def _row(unit: DemoUnit, rng: random.Random, used: set[str]) -> dict[str, Any]:
     collective = rng.random() < 0.15
     tier = _pick_tier(rng)
     scope = _scope_for(tier, rng)
-    category = rng.choice(CATEGORIES)
-    workplace = unit.name if unit.kind == DISTRICT else f"{unit.name.split(' (')[0]}, VKSND tỉnh Tây Ninh"
+    category, position, summary = _achievement(unit, collective, rng)
+    workplace = unit.name if unit.kind == DISTRICT or AGENCY in unit.name else f"{unit.name}, {AGENCY}"
+    situation = ""
     if collective:
         birth: int | str = ""
-        gender, name, position = "", rng.choice(COLLECTIVES).format(unit=unit.name.split(" (")[0]), ""
-        workplace = "VKSND tỉnh Tây Ninh" if unit.kind == DEPARTMENT else unit.name
+        gender = ""
+        if rng.random() < 0.5:
+            name = workplace
+        else:
+            name = f"Tổ công tác phòng, chống dịch COVID-19 của {unit.name}"
+        workplace = AGENCY if unit.kind == DEPARTMENT else unit.name
+        staff = rng.randint(8, 16)
+        situation = SITUATION[unit.kind].format(unit=unit.name, staff=staff, prosecutors=staff // 2 + 1,
+                                                function=FUNCTIONS.get(unit.code, ""), place=unit.place)
+        if name.startswith("Tổ công tác"):
+            situation = (f"Tổ công tác gồm {staff // 2} công chức, được thành lập theo quyết định của Viện trưởng để "
+                         "tham gia chốt kiểm soát, khu cách ly tập trung và hỗ trợ người dân vùng phong tỏa "
+                         f"trên địa bàn {unit.place} trong đợt dịch thứ tư (năm 2021).")
     else:
         gender = rng.choice(("Nam", "Nữ"))
         while True:
             name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
             if name not in used:
                 break
-        position = rng.choice(DISTRICT_POSITIONS if unit.kind == DISTRICT else POSITIONS)
         birth = rng.randint(1966, 1996)
     used.add(name)
-    summary = SUMMARIES[CATEGORIES.index(category)].format(n=rng.randint(3, 60), place=unit.place,
-                                                           level=LEVEL[scope])
+    if tier == TIERS[0] and not collective:  # an order goes to those who led: a head, a deputy
+        position = "Phó Viện trưởng" if unit.kind == DISTRICT else "Trưởng phòng"
+        summary = PROSECUTION["chief"] if category == CATEGORIES[0] else summary
+        birth = rng.randint(1966, 1978)
+    cases = rng.randint(3, 14) if category == CATEGORIES[0] else rng.randint(10, 45)
     return {
         "subject_type": "Tập thể" if collective else "Cá nhân", "name": name, "gender": gender,
-        "birth_year": birth, "position": position, "workplace": workplace, "award": tier, "category": category,
-        "scope": scope, "material_contribution": rng.choice((None, None, None, 2_000_000, 5_000_000)),
-        "summary": summary, "copies_submitted": COPIES[tier], "head_confirmed": "Có",
+        "birth_year": birth, "position": position, "workplace": workplace, "award": tier,
+        "award_class": rng.choice(("Ba", "Ba", "Nhì")) if tier == TIERS[0] else "",
+        "category": category, "scope": scope,
+        "material_contribution": rng.choice((None, None, None, 2_000_000, 5_000_000)),
+        "summary": summary.format(n=cases, place=unit.place, level=LEVEL[scope]), "situation": situation,
+        "copies_submitted": COPIES[tier], "head_confirmed": "Có",
         "proposed_on": dt.datetime(2021, rng.choice((11, 12)), rng.randint(9, 28)),
-        "note": "", "office_review": rng.choice(("Đồng ý", "Đồng ý", "Đồng ý", "")),
+        "note": "", "office_review": rng.choice(("Đồng ý", "Đồng ý", "Đồng ý", "")), "office_note": "",
     }
 
 
@@ -152,9 +235,17 @@ FAULTS: dict[tuple[int, int], Callable[[dict[str, Any]], None]] = {
     (2, 0): _fault({"award": "Bằng khen của UBND tỉnh"}),
     (2, 2): _fault({"category": ""}),
     (2, 5): _fault({"scope": ""}),
-    (3, 0): _fault({"award": TIERS[0], "scope": "Địa phương", "copies_submitted": 5, "material_contribution": None}),
-    (3, 2): _fault({"award": TIERS[0], "scope": "Địa phương", "copies_submitted": 5,
-                    "material_contribution": "200.000.000 đ", "office_review": "Đồng ý"}),
+    (3, 0): _fault({"award": TIERS[0], "award_class": "Ba", "scope": "Địa phương", "copies_submitted": 5,
+                    "material_contribution": None}),
+    (3, 2): _fault({"award": TIERS[0], "award_class": "Ba", "scope": "Địa phương", "copies_submitted": 5,
+                    "position": "Trưởng phòng", "birth_year": 1972, "material_contribution": "200.000.000 đ",
+                    "office_review": "Đồng ý",
+                    "summary": "Vận động, kết nối các doanh nghiệp trên địa bàn tỉnh ủng hộ máy thở, máy đo nồng độ "
+                               "oxy và vật tư y tế trị giá 200 triệu đồng cho các bệnh viện dã chiến; trực tiếp chỉ "
+                               "đạo kiểm sát việc phòng, chống dịch tại Trại tạm giam Công an tỉnh. Thành tích được "
+                               "Ủy ban nhân dân tỉnh Tây Ninh ghi nhận, biểu dương tại địa phương."}),
+    (3, 4): _fault({"award": TIERS[0], "award_class": "", "scope": "Toàn quốc", "copies_submitted": 5}),
+    (4, 5): _fault({"award": TIERS[2], "award_class": "Nhì", "scope": "Địa phương", "copies_submitted": 2}),
     (4, 1): _fault({"award": TIERS[1], "scope": "Trong đơn vị", "copies_submitted": 4}),
     (4, 3): _fault({"award": TIERS[2], "scope": "Trong đơn vị", "copies_submitted": 2, "office_review": "Đồng ý"}),
     (5, 0): _fault({"award": TIERS[1], "scope": "Địa phương", "copies_submitted": 2}),
@@ -168,9 +259,15 @@ FAULTS: dict[tuple[int, int], Callable[[dict[str, Any]], None]] = {
     (7, 3): _fault({"copies_submitted": "hai"}),
     (7, 4): _fault({"copies_submitted": "02", "award": TIERS[2], "scope": "Địa phương"}),  # text number: fine
     (8, 0): _fault({"material_contribution": "50.000.000 đ"}),  # grouped text number: fine
-    (8, 2): _fault({"office_review": "Không đồng ý"}),
-    (8, 4): _fault({"office_review": "Yêu cầu bổ sung"}),
+    (8, 2): _fault({"office_review": "Không đồng ý",
+                    "office_note": "thành tích chưa tiêu biểu so với các trường hợp cùng hình thức"}),
+    (8, 4): _fault({"office_review": "Yêu cầu bổ sung",
+                    "office_note": "bổ sung số liệu cụ thể về số ngày tham gia chốt kiểm soát dịch"}),
+    (8, 5): _fault({"office_review": "Yêu cầu bổ sung"}),
     (9, 1): _fault({"summary_suffix": "\u200b\ufeff"}),  # invisible characters pasted from a web page
+    (9, 3): _fault({"subject_type": "Tập thể", "name": "Tổ công tác phòng, chống dịch COVID-19 của Viện kiểm sát "
+                    "nhân dân huyện Tân Châu", "gender": "", "birth_year": "", "position": "",
+                    "situation": ""}),  # a collective that does not say what it is
 }
 
 
@@ -183,6 +280,7 @@ def demo_rows(today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
         rows = [_row(unit, rng, used) for _ in range(rng.randint(7, 9))]
         for r_index, row in enumerate(rows):
             if (fault := FAULTS.get((u_index, r_index))) is not None:
+                row["office_review"] = ""  # the Office approves rows that are right (unless the fault says)
                 fault(row)
                 if suffix := row.pop("summary_suffix", None):
                     row["summary"] = row["summary"][:80] + suffix + row["summary"][80:]
@@ -207,8 +305,9 @@ def build_demo(folder: Path) -> Settings:
     registry.title = schema.tabs["registry"]
     registry.append([c.header for c in schema.registry_columns])
     for unit in (*UNITS, UNIT_WITHOUT_TAB):
-        registry.append([unit.code, unit.name, unit.tab, f"{unit.editor}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn",
-                         unit.kind])
+        values = {"code": unit.code, "name": unit.name, "tab": unit.tab, "kind": unit.kind, "place": unit.place,
+                  "editors": f"{unit.editor}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn"}
+        registry.append([values.get(c.key, "") for c in schema.registry_columns])
     columns = schema.unit_columns + schema.office_columns
     for tab, rows in demo_rows().items():
         ws = book.create_sheet(tab)

@@ -1,20 +1,24 @@
 """Which Word documents the verdicts call for, what goes in each, and a content key per document.
 
-Pure: verdicts and the campaign in, `DocumentSpec`s (automation.store) out. A spec's `key` is a hash of its
-template and its data (everything but the date it is dated), so a document is rendered again
-only when what it is made of changed; the date is the day it was last (re)drafted.
+Pure: verdicts and the campaign in, `DocumentSpec`s (automation.store) out. A spec's `key` is a hash
+of its template and its data, so a document is rendered again only when what it is made of changed.
+Nothing in a document depends on the day it is drafted: the date of issue is left blank for the
+văn thư ("ngày     tháng     năm 2021"), or is the campaign run's fixed `document_date`.
 
-Per tier (plan 515/KH-VKS IV.3–IV.4, SPEC section 4):
+Per tier (plan 515/KH-VKS IV.3–IV.4, SPEC section 4), the tier's folder holds exactly the dossier
+to send:
 - a Tờ trình with its danh sách (tiers decided above the province), or the provincial chief's
   Quyết định with its danh sách: the tier's included nominees (Hợp lệ, and Đồng ý where the
-  campaign asks), collectives first;
-- a Bản tóm tắt thành tích for every valid nominee of the tier: the unit needs it, signed by its
-  head, before the Office appraises the row, so it does not wait for the Office's Đồng ý.
+  campaign asks), grouped by class where the tier has classes, collectives first;
+- the Bản tóm tắt thành tích of exactly those nominees.
+A valid nominee the Office has not approved yet has its summary drafted as well — the unit needs
+it signed by its head — in `Tóm tắt thành tích chờ thẩm định/<unit>/`; the same document moves
+into the tier's folder when the Office approves (same content key: moved, not rendered again).
+A nominee the Office turned down has none.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -23,62 +27,98 @@ from typing import Any
 from collections.abc import Iterable
 
 from automation.campaign import Campaign, Tier
-from automation.findings import Status
-from automation.schema import Key
+from automation.findings import ReviewState
+from automation.nomination import Nomination
+from automation.schema import Key, Schema
 from automation.store import DocumentSpec
-from automation.text import clean
+from automation.text import clean, fold
 from automation.verdict import Verdict
 
 SUMMARY_FOLDER = "Tóm tắt thành tích"
+PENDING_FOLDER = "Tóm tắt thành tích chờ thẩm định"  # by unit: summaries of nominees not approved yet
 TEMPLATES = {"to_trinh": "to_trinh.docx", "quyet_dinh": "quyet_dinh.docx",
              "individual": "tom_tat_ca_nhan.docx", "collective": "tom_tat_tap_the.docx"}
 DOCUMENT_NAMES = {"to_trinh": "Tờ trình đề nghị {tier}", "quyet_dinh": "Quyết định tặng {tier}"}
-UNDATED = ("date_line", "date_short")  # left out of the content key
+BLANK_DAY = "ngày      tháng      năm {year}"  # for the văn thư to fill in when the document is issued
+DOTS = "……"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+HEADER_LINE = 27  # characters of an upper-case 12 pt bold line in the header's left column (78 mm)
+PARENT_LINE = 32  # the same in regular type (the level above)
+# Where an agency's name may break between lines: before its administrative level, so a place
+# name ("TÂY NINH", "GÒ DẦU") is never broken.
+LEVELS = ("TỐI CAO", "CẤP CAO", "TỈNH", "THÀNH PHỐ", "THỊ XÃ", "HUYỆN", "QUẬN", "KHU VỰC")
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 MAX_NAME_CHARACTERS, MAX_NAME_BYTES = 120, 180
 
 
-def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, today: dt.date,
-                   template_digests: dict[str, str], *, individual: str) -> list[DocumentSpec]:
+def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, schema: Schema,
+                  template_digests: dict[str, str]) -> list[DocumentSpec]:
     ordered = sorted(verdicts, key=lambda v: (v.nomination.unit.row, v.nomination.row))
     specs: list[DocumentSpec] = []
-    dates = {"date_line": date_line(campaign.organisation.place, today), "date_short": f"ngày {today:%d/%m/%Y}"}
     for tier in campaign.tiers:
         mine = [v for v in ordered if v.nomination.value(Key.AWARD) == tier.name]
         included = [v for v in mine if v.included]
         if included:
             template = TEMPLATES[tier.submission]
             name = tier.document_name or DOCUMENT_NAMES[tier.submission].format(tier=tier.name)
-            context = {**_common(campaign, tier), **_annex(included, individual), **dates}
-            if tier.submission == "quyet_dinh":
-                context["recipients"] = list(campaign.organisation.decision_recipients or
-                                             campaign.organisation.recipients)
+            context = {**_common(campaign, tier), **_submission(campaign, tier), **_annex(included, tier, schema)}
             specs.append(_spec(f"submission:{tier.key}", f"{tier.folder}/{safe_file_name(name)}.docx",
                                template, context, template_digests))
         for verdict in mine:
-            if verdict.status is not Status.HOP_LE:
+            if not verdict.summary_ready or verdict.review is ReviewState.REJECTED:
                 continue
             n = verdict.nomination
-            kind = "individual" if n.value(Key.SUBJECT_TYPE) == individual else "collective"
-            context = {**_common(campaign, tier), "p": _person(verdict, paragraphs=True),
-                       "unit": {"name": n.unit.name, "name_upper": n.unit.name.upper()}, **dates}
+            kind = "individual" if n.value(Key.SUBJECT_TYPE) == schema.individual else "collective"
+            context = {**_common(campaign, tier), **_summary(verdict, campaign, tier, schema)}
             file_name = safe_file_name(f"{verdict.record_id} - {n.value(Key.NAME)}")
-            specs.append(_spec(f"summary:{verdict.record_id}", f"{tier.folder}/{SUMMARY_FOLDER}/{file_name}.docx",
+            folder = (f"{tier.folder}/{SUMMARY_FOLDER}" if verdict.included
+                      else f"{PENDING_FOLDER}/{safe_file_name(n.unit.name)}")
+            specs.append(_spec(f"summary:{verdict.record_id}", f"{folder}/{file_name}.docx",
                                TEMPLATES[kind], context, template_digests, record_id=verdict.record_id))
     return specs
 
 
 def content_key(template_digest: str, context: dict[str, Any]) -> str:
-    data = {k: v for k, v in context.items() if k not in UNDATED}
-    text = json.dumps({"template": template_digest, "data": data}, ensure_ascii=False, sort_keys=True)
+    text = json.dumps({"template": template_digest, "data": context}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def date_line(place: str, day: dt.date) -> str:
-    """`Tây Ninh, ngày 08 tháng 11 năm 2021`: a leading zero for days below 10 and for months 1 and 2
-    (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+def day_text(campaign: Campaign) -> str:
+    """`ngày 08 tháng 11 năm 2021` (the run's fixed date of issue), else blanks for the văn thư. A
+    leading zero for days below 10 and for months 1 and 2 (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+    day = campaign.run.document_date
+    if day is None:
+        return BLANK_DAY.format(year=campaign.run.year)
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def header_lines(name: str, width: int = HEADER_LINE) -> str:
+    """An agency's name, upper case, broken into lines for the header's narrow column: before its
+    administrative level when it is too long, else between words; never inside a place name."""
+    words = clean(name).upper().split(" ")
+    text = " ".join(words)
+    if len(text) <= width:
+        return text
+    for level in LEVELS:
+        at = f"{text} ".rfind(f" {level} ")
+        if 0 < at <= width and len(text) - at - 1 <= width:
+            return f"{text[:at]}\n{text[at + 1:]}"
+    fewest = len(_wrap(words, width))
+    for target in range(-(-len(text) // fewest), width + 1):  # the same number of lines, as even as they go
+        if len(lines := _wrap(words, target)) == fewest:
+            return "\n".join(lines)
+    return "\n".join(_wrap(words, width))
+
+
+def _wrap(words: list[str], width: int) -> list[str]:
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def count_text(collectives: int, individuals: int) -> str:
@@ -104,51 +144,143 @@ def _spec(doc_id: str, path: str, template: str, context: dict[str, Any], digest
 
 def _common(campaign: Campaign, tier: Tier) -> dict[str, Any]:
     org = campaign.organisation
-    title = org.signer_title
     return {
         "org": {
-            "parent_agency": org.parent_agency, "agency": org.agency, "agency_short": org.agency_short,
-            "symbol_suffix": org.symbol_suffix, "place": org.place, "signer_title": title,
-            "signer_name": org.signer_name, "signer_authority": f"{title} {org.agency}",
-            "signer_authority_short": f"{title.capitalize()} {org.agency_short}",
+            "parent_agency": header_lines(org.parent_agency, PARENT_LINE), "agency": header_lines(org.agency),
+            "agency_in_text": org.agency_in_text, "symbol_suffix": org.symbol_suffix,
             "office_head": org.office_head or org.office, "office_head_title": org.office_head_title or org.office,
         },
-        "campaign": {"code": campaign.code, "name": campaign.name, "plan_date": f"{campaign.plan_date:%d/%m/%Y}",
-                     "dossier_note": campaign.dossier_note},
-        "tier": {"name": tier.name, "name_upper": tier.name.upper(), "decided_by": tier.decided_by,
-                 "addressed_to": tier.addressed_to, "proposal": tier.proposal or f"xem xét, tặng {tier.name}",
+        "campaign": {"code": campaign.code, "name": campaign.name, "dossier_note": campaign.dossier_note},
+        "tier": {"name": tier.written, "name_upper": tier.written.upper(), "addressed_to": tier.addressed_to,
+                 "in_decision": tier.award_in_decision or tier.written,
+                 "in_decision_upper": (tier.award_in_decision or tier.written).upper(),
+                 "proposal": tier.proposal or f"xem xét, quyết định tặng {tier.written}",
+                 "closing": tier.closing or f"Kính trình {tier.addressed_to} xem xét, quyết định./.",
                  "copies_text": f"{tier.copies:02d} bộ (bản chính)"},
-        "legal_bases": list(org.legal_bases),
-        "recipients": list(org.recipients),
+        "day": day_text(campaign),
     }
 
 
-def _annex(included: list[Verdict], individual: str) -> dict[str, Any]:
-    collectives = [v for v in included if v.nomination.value(Key.SUBJECT_TYPE) != individual]
-    individuals = [v for v in included if v.nomination.value(Key.SUBJECT_TYPE) == individual]
+def _submission(campaign: Campaign, tier: Tier) -> dict[str, Any]:
+    """What a Tờ trình or a Quyết định adds: its bases, the council's review, the signer, Nơi nhận."""
+    org, signer, run = campaign.organisation, campaign.signer, campaign.run
+    bases = [f"Căn cứ {b.text};" for b in campaign.bases_for(tier.submission)]
+    meeting = f"{run.council_meeting:%d/%m/%Y}" if run.council_meeting else f"{DOTS}/{DOTS}/{run.year}"
+    minutes = f" ({run.council_minutes})" if run.council_minutes else ""
+    bases.append(f"Căn cứ kết quả họp xét của {org.council} ngày {meeting}{minutes};")
+    recipients = org.recipients if tier.submission == "to_trinh" else (org.decision_recipients or org.recipients)
     return {
-        "collectives": [{**_person(v), "stt": i} for i, v in enumerate(collectives, start=1)],
-        "individuals": [{**_person(v), "stt": i} for i, v in enumerate(individuals, start=1)],
-        "count_text": count_text(len(collectives), len(individuals)),
+        "legal_bases": bases,
+        "recipients": list(recipients),
+        "signer": {"lines": list(signer.lines), "name": signer.name},
+        "date_line": f"{org.place}, {day_text(campaign)}",
+        # The authority a Quyết định is issued under is the office, whoever signs for it.
+        "authority": f"{org.head_title.upper()} {org.agency}",
+        "issued_by": org.agency_in_text if tier.submission == "to_trinh" else f"{org.head_title} {org.agency_in_text}",
     }
 
 
-def _person(verdict: Verdict, *, paragraphs: bool = False) -> dict[str, Any]:
+def _annex(included: list[Verdict], tier: Tier, schema: Schema) -> dict[str, Any]:
+    """The danh sách, as rows: headings (I., II. …; 1., 2. within a class) and nominees, numbered
+    within their group. Groups: the tier's classes, if any, then collectives before individuals;
+    only groups that have someone, so a list of individuals only starts at I."""
+    def is_individual(v: Verdict) -> bool:
+        return bool(v.nomination.value(Key.SUBJECT_TYPE) == schema.individual)
+
+    def by_subject(group: list[Verdict]) -> list[tuple[str, list[Verdict]]]:
+        return [(label, rows) for label, rows in (("TẬP THỂ", [v for v in group if not is_individual(v)]),
+                                                  ("CÁ NHÂN", [v for v in group if is_individual(v)])) if rows]
+
+    lines: list[dict[str, Any]] = []
+
+    def people(rows: list[Verdict]) -> None:
+        lines.extend({**_row(v), "stt": i, "heading": ""} for i, v in enumerate(rows, start=1))
+
+    if tier.classes:
+        classes = [(c, [v for v in included if v.nomination.value(Key.AWARD_CLASS) == c]) for c in tier.classes]
+        for number, (name, group) in enumerate([(c, g) for c, g in classes if g]):
+            lines.append({"heading": f"{ROMAN[number]}. {tier.written.upper()} HẠNG {name.upper()}"})
+            for sub, (label, rows) in enumerate(by_subject(group), start=1):
+                lines.append({"heading": f"{sub}. {label.capitalize()}"})
+                people(rows)
+        parts = [f"hạng {c} cho {_count(g, is_individual)}" for c, g in classes if g]
+        award_for = "; ".join(parts)
+    else:
+        for number, (label, rows) in enumerate(by_subject(included)):
+            lines.append({"heading": f"{ROMAN[number]}. {label}"})
+            people(rows)
+        award_for = f"cho {_count(included, is_individual)}"
+    return {"lines": lines, "count_text": _count(included, is_individual), "award_for": award_for}
+
+
+def _count(group: list[Verdict], is_individual: Any) -> str:
+    individuals = sum(1 for v in group if is_individual(v))
+    return count_text(len(group) - individuals, individuals)
+
+
+def _value(n: Nomination, key: str) -> Any:
+    value = n.value(key)
+    return "" if value is None else value
+
+
+def _join(*parts: str) -> str:
+    """`Kiểm sát viên, Phòng 2, Viện kiểm sát nhân dân tỉnh Tây Ninh`: each part once, even when a
+    unit typed the agency twice, or after a name that already ends with it ("Văn phòng Viện kiểm
+    sát nhân dân tỉnh Tây Ninh, Viện kiểm sát nhân dân tỉnh Tây Ninh")."""
+    seen: list[str] = []
+    for part in (p.strip() for text in parts for p in str(text).split(",")):
+        folded = fold(part)
+        if part and not any(fold(s) == folded or fold(s).endswith(f" {folded}") for s in seen):
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def _row(verdict: Verdict) -> dict[str, Any]:
+    """A nominee's row of the danh sách: nothing internal (no record id, no spreadsheet label)."""
     n = verdict.nomination
-    value = lambda key: n.value(key) if n.value(key) is not None else ""  # noqa: E731
-    summary = value(Key.SUMMARY)
-    contribution = n.value(Key.MATERIAL_CONTRIBUTION)
-    gender_year = ", ".join(str(x) for x in (value(Key.GENDER), value(Key.BIRTH_YEAR)) if x != "")
-    note = "; ".join(x for x in (verdict.record_id, value(Key.NOTE)) if x)
     return {
-        "record_id": verdict.record_id, "name": value(Key.NAME), "gender": value(Key.GENDER),
-        "birth_year": value(Key.BIRTH_YEAR), "position": value(Key.POSITION), "workplace": value(Key.WORKPLACE),
-        "gender_year": gender_year,
-        "position_workplace": ", ".join(x for x in (value(Key.POSITION), value(Key.WORKPLACE)) if x),
-        "category": value(Key.CATEGORY), "scope": value(Key.SCOPE),
-        # "\a" starts a new paragraph with the template's formatting (docxtpl), "\n" a line break.
-        "summary": summary.replace("\n", "\a") if paragraphs else summary,
-        "contribution_line": (f"- Đóng góp vật chất: {contribution:,.0f} đồng.".replace(",", ".")
-                              if isinstance(contribution, (int, float)) and contribution > 0 else ""),
-        "note": note,
+        "name": _value(n, Key.NAME),
+        "gender_year": ", ".join(str(x) for x in (_value(n, Key.GENDER), _value(n, Key.BIRTH_YEAR)) if x != ""),
+        "position_workplace": _join(_value(n, Key.POSITION), _value(n, Key.WORKPLACE)),
+        "summary": _value(n, Key.SUMMARY),
+        "note": "",  # the danh sách's Ghi chú is the Office's, by hand
+    }
+
+
+def _summary(verdict: Verdict, campaign: Campaign, tier: Tier, schema: Schema) -> dict[str, Any]:
+    """A Bản tóm tắt thành tích: the unit's header and place, the nominee, the achievement as the
+    unit wrote it, its level and scope as a sentence, and the confirmations its form asks for."""
+    n = verdict.nomination
+    org = campaign.organisation
+    collective = n.value(Key.SUBJECT_TYPE) != schema.individual
+    own_seal = n.unit.kind not in schema.kinds_without_seal
+    contribution = n.value(Key.MATERIAL_CONTRIBUTION)
+    award = tier.written + (f" hạng {n.value(Key.AWARD_CLASS)}" if tier.classes and n.value(Key.AWARD_CLASS) else "")
+    scope = campaign.scope_wording.get(n.value(Key.SCOPE) or "", "")
+    level = ", ".join(x for x in (f"{tier.standard} trong {campaign.short_name or campaign.name}"
+                                  if tier.standard else "", scope) if x)
+    who = _value(n, Key.NAME) if collective else f"đồng chí {_value(n, Key.NAME)}"
+    sign = "(Ký, ghi rõ họ tên, đóng dấu)" if own_seal else "(Ký, ghi rõ họ tên)"
+    return {
+        # The issuer in full; only the level above may be abbreviated (Nghị định 30/2020, Phụ lục I).
+        "unit": {"parent": header_lines(org.agency_short, PARENT_LINE), "name": header_lines(n.unit.name)},
+        "date_line": f"{n.unit.place or org.place}, {day_text(campaign)}",
+        "award": award,
+        "p": {
+            "name": _value(n, Key.NAME), "gender": _value(n, Key.GENDER), "birth_year": _value(n, Key.BIRTH_YEAR),
+            "position": _value(n, Key.POSITION), "workplace": _join(_value(n, Key.WORKPLACE)),
+            # "\a" starts a new paragraph with the template's formatting (docxtpl).
+            "situation": str(_value(n, Key.SITUATION)).replace("\n", "\a"),
+            "summary": str(_value(n, Key.SUMMARY)).replace("\n", "\a"),
+            "level": f"Với những kết quả trên, {who} {level}." if level else "",
+            "contribution_line": (f"Đóng góp vật chất cho công tác phòng, chống dịch: {contribution:,.0f} đồng."
+                                  .replace(",", ".") if isinstance(contribution, (int, float)) and contribution > 0
+                                  else ""),
+        },
+        "confirm": {
+            "head_sign": sign,
+            # A unit without a seal of its own (a department) is confirmed and sealed by the level above;
+            # a collective's summary is always confirmed by the level that proposes it.
+            "above": "" if own_seal and not collective else f"XÁC NHẬN CỦA {header_lines(org.agency, 40)}",
+        },
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 from automation.campaign import Campaign
 from automation.counts import SyncReport, UnitCounts
-from automation.findings import Status
+from automation.findings import ReviewState, Status
 from automation.nomination import Intake
 from automation.record_ids import CODE_HEADER, ISSUED_HEADER, IdRegister
 from automation.schema import Key
@@ -38,6 +38,8 @@ def count_units(intake: Intake, verdicts: Iterable[Verdict]) -> list[UnitCounts]
             Counter(v.nomination.value(Key.AWARD) for v in mine if v.nomination.value(Key.AWARD)),
             Counter(v.nomination.value(Key.AWARD) for v in mine if v.included),
             problems.get(unit.code, ""),
+            Counter((v.nomination.value(Key.AWARD), v.review) for v in mine
+                    if v.review is not None and v.nomination.value(Key.AWARD)),
         ))
     return counts
 
@@ -48,11 +50,12 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
     tiers = [t.name for t in campaign.tiers]
     approval = "Đưa vào tờ trình" if not campaign.office_approval_required else "Đã đồng ý"
     header = [CODE_HEADER, "Tên đơn vị", "Tên tab", "Số dòng", *(s.value for s in Status),
-              *(f"Đề nghị: {t}" for t in tiers), *(f"{approval}: {t}" for t in tiers), ISSUED_HEADER, "Ghi chú"]
+              *(s.value for s in ReviewState), *(f"Đề nghị: {t}" for t in tiers),
+              *(f"{approval}: {t}" for t in tiers), ISSUED_HEADER, "Ghi chú"]
 
     def numbers(u: UnitCounts) -> list[Any]:
-        return [u.rows, *(u.statuses[s] for s in Status), *(u.proposed[t] for t in tiers),
-                *(u.included[t] for t in tiers)]
+        return [u.rows, *(u.statuses[s] for s in Status), *(u.review_total(s) for s in ReviewState),
+                *(u.proposed[t] for t in tiers), *(u.included[t] for t in tiers)]
 
     table: list[list[Any]] = [header]
     for u in report.units:
@@ -60,7 +63,7 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
     # Units no longer in the registry keep their row of issued ids: those numbers are never given again.
     listed = {u.code for u in report.units}
     gone = sorted(code for code, issued in register.issued.items() if code not in listed and issued)
-    zeros = [0] * (4 + 2 * len(tiers))
+    zeros = [0] * (1 + len(Status) + len(ReviewState) + 2 * len(tiers))
     for code in gone:
         table.append([code, "", "", *zeros, register.issued_for(code), "Không còn trong danh mục đơn vị; "
                       "các mã hồ sơ đã cấp được giữ để không cấp lại"])
@@ -72,7 +75,26 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
     for problem in report.problems:
         if not any(problem == u.problem for u in report.units):
             table.append(["Lỗi", problem])
+    table += [[], *by_unit_and_tier(report.units, tiers)]
     return table
+
+
+def by_unit_and_tier(units: list[UnitCounts], tiers: list[str]) -> list[list[Any]]:
+    """Where each unit's proposals stand with the Office, tier by tier, then each tier's totals. The
+    first column stays blank: the record-id register reads unit codes only from the table above."""
+    states = list(ReviewState)
+    rows: list[list[Any]] = [["", "Theo đơn vị và hình thức khen thưởng", "Hình thức khen thưởng", "Đề nghị",
+                              *(s.value for s in states), "Đưa vào văn bản"]]
+    totals = {t: [0] * (2 + len(states)) for t in tiers}
+    for u in units:
+        for tier in tiers:
+            if not u.proposed[tier]:
+                continue
+            numbers = [u.proposed[tier], *(u.reviews[(tier, s)] for s in states), u.included[tier]]
+            totals[tier] = [a + b for a, b in zip(totals[tier], numbers)]
+            rows.append(["", u.name, tier, *numbers])
+    rows += [["", TOTAL, tier, *totals[tier]] for tier in tiers]
+    return rows
 
 
 def log_row(report: SyncReport, *, result: str | None = None) -> list[Any]:

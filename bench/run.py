@@ -157,8 +157,8 @@ def _memory(size: int) -> None:
 def documents(campaign: Any, schema: Any, count: int, repeat: int) -> list[Row]:
     evaluation = evaluate(MemorySheet(synthetic(schema, campaign, int(count * 1.4))), campaign, schema, now=NOW)
     digests = Renderer().digests(TEMPLATES.values())
-    specs = [s for s in documents_for(evaluation.verdicts.values(), campaign, NOW.date(), digests,
-                                       individual=schema.individual) if s.record_id][:count]
+    specs = [s for s in documents_for(evaluation.verdicts.values(), campaign, schema, digests)
+             if s.record_id][:count]
     jobs = [(s.template, s.context) for s in specs]
 
     def plain() -> None:

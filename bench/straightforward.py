@@ -55,8 +55,7 @@ def sync(client: gspread.Client, session: requests.Session, spreadsheet_id: str,
         worksheet.update_cell(verdict.nomination.row, status_at + 1, verdict.messages)
     if folder_id is None:
         return len(evaluation.verdicts)
-    specs = documents_for(evaluation.verdicts.values(), campaign, now.date(), Renderer().digests(TEMPLATES.values()),
-                           individual=schema.individual)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, Renderer().digests(TEMPLATES.values()))
     for spec in specs:
         template = DocxTemplate(DEFAULT_TEMPLATES / spec.template)
         template.render(spec.context, autoescape=True)

@@ -192,7 +192,7 @@ def national_header(doc, *, number_kind: str | None, left_lines: tuple[str, str]
 
 def legal_bases(doc) -> None:
     control(doc, "{%p for basis in legal_bases %}")
-    para(doc, "{{ basis }}", italic=True, indent=True)
+    para(doc, "{{ basis }}", italic=True, indent=True, after=Pt(3))
     control(doc, "{%p endfor %}")
 
 
@@ -206,17 +206,22 @@ def recipients_and_signer(doc) -> None:
     control(left, "{%p for recipient in recipients %}")
     para(left, "- {{ recipient }}", size=Pt(11), align="left", after=Pt(0))
     control(left, "{%p endfor %}")
-    para(right, "{{ org.signer_title }}", size=Pt(14), bold=True, align="center", after=Pt(0), before=Pt(6))
+    # KT. VIỆN TRƯỞNG over PHÓ VIỆN TRƯỞNG: each line of the authority on its own (Nghị định 30, II.8).
+    control(right, "{%p for line in signer.lines %}")
+    para(right, "{{ line }}", size=Pt(14), bold=True, align="center", after=Pt(0), before=Pt(0))
+    control(right, "{%p endfor %}")
     for _ in range(4):
         para(right, "", after=Pt(0))
-    para(right, "{{ org.signer_name }}", size=Pt(14), bold=True, align="center", after=Pt(0))
+    para(right, "{{ signer.name }}", size=Pt(14), bold=True, align="center", after=Pt(0))
 
 
 def annex(doc, *, title: str, attached_to: str) -> None:
-    """The danh sách: collectives first (I. TẬP THỂ), then individuals (II. CÁ NHÂN), landscape."""
+    """The danh sách on landscape pages of its own, numbered on its own: rows of headings (I. TẬP
+    THỂ, II. CÁ NHÂN, or the classes of an order) and nominees; the header row repeats on every
+    page and no row splits across two."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     a4(section, landscape=True)
-    section.different_first_page_header_footer = False
+    restart_page_numbers(section)
     para(doc, "DANH SÁCH", bold=True, align="center", after=Pt(0))
     para(doc, title, bold=True, align="center", after=Pt(0))
     para(doc, attached_to, italic=True, align="center", after=Pt(12))
@@ -230,25 +235,41 @@ def annex(doc, *, title: str, attached_to: str) -> None:
         run.font.name, run.font.size, run.bold = FONT, Pt(13), True
     _repeat_header(t.rows[0])
 
-    def row(texts: list[str], *, bold: bool = False) -> None:
-        cells = t.add_row().cells
+    def row(texts: list[str], *, bold: bool = False, merged: bool = False) -> None:
+        new = t.add_row()
+        new._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        cells = new.cells
         for cell, width, text in zip(cells, widths, texts):
             cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(3)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if text.startswith("{{ p.stt") else WD_ALIGN_PARAGRAPH.LEFT
+            centred = text.startswith("{{ line.stt")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
             run = paragraph.add_run(text)
             run.font.name, run.font.size, run.bold = FONT, Pt(13), bold
+        if merged:  # one cell across the table; merging keeps every cell's paragraph: drop the empty ones
+            cell = cells[0].merge(cells[-1])
+            for extra in cell.paragraphs[1:]:
+                extra._p.getparent().remove(extra._p)
 
-    for label, group in (("I. TẬP THỂ", "collectives"), ("II. CÁ NHÂN", "individuals")):
-        row([f"{{%tr if {group} %}}", "", "", "", "", ""])
-        row(["", label, "", "", "", ""], bold=True)
-        row([f"{{%tr for p in {group} %}}", "", "", "", "", ""])
-        row(["{{ p.stt }}", "{{ p.name }}", "{{ p.gender_year }}", "{{ p.position_workplace }}", "{{ p.summary }}",
-             "{{ p.note }}"])
-        row(["{%tr endfor %}", "", "", "", "", ""])
-        row(["{%tr endif %}", "", "", "", "", ""])
+    row(["{%tr for line in lines %}", "", "", "", "", ""])
+    row(["{%tr if line.heading %}", "", "", "", "", ""])
+    row(["{{ line.heading }}", "", "", "", "", ""], bold=True, merged=True)
+    row(["{%tr else %}", "", "", "", "", ""])
+    row(["{{ line.stt }}", "{{ line.name }}", "{{ line.gender_year }}", "{{ line.position_workplace }}",
+         "{{ line.summary }}", "{{ line.note }}"])
+    row(["{%tr endif %}", "", "", "", "", ""])
+    row(["{%tr endfor %}", "", "", "", "", ""])
     para(doc, "Danh sách có {{ count_text }}.", italic=True, before=Pt(6), align="left")
+
+
+def restart_page_numbers(section) -> None:
+    """The annex's own page numbers: from 1, shown from its second page like the document's."""
+    page_numbers(section, skip_first=True)
+    section.first_page_header.is_linked_to_previous = False
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    section._sectPr.append(numbering)
 
 
 def _repeat_header(row) -> None:
@@ -279,84 +300,95 @@ def to_trinh() -> Document:
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
     para(doc, "Kính gửi: {{ tier.addressed_to }}.", align="center", before=Pt(12), after=Pt(12))
     legal_bases(doc)
-    para(doc, "Thực hiện Kế hoạch số {{ campaign.code }} ngày {{ campaign.plan_date }} của {{ org.agency_short }} "
-              "về tổ chức {{ campaign.name }}, qua bình xét, {{ org.agency_short }} đã lựa chọn {{ count_text }} "
-              "có thành tích xuất sắc, tiêu biểu trong phong trào thi đua.", indent=True)
-    para(doc, "{{ org.agency_short }} kính đề nghị {{ tier.addressed_to }} {{ tier.proposal }} cho "
-              "{{ count_text }} (có danh sách kèm theo).", indent=True)
+    para(doc, "Qua bình xét, {{ org.agency_in_text }} đã lựa chọn được {{ count_text }} có thành tích xuất sắc, "
+              "tiêu biểu trong {{ campaign.name }}.", indent=True)
+    para(doc, "{{ org.agency_in_text }} kính đề nghị {{ tier.addressed_to }} {{ tier.proposal }} {{ award_for }} "
+              "(có danh sách kèm theo).", indent=True)
     para(doc, "{{ campaign.dossier_note }}. Số lượng: {{ tier.copies_text }}.", indent=True)
-    para(doc, "Kính trình {{ tier.addressed_to }} xem xét, quyết định./.", indent=True)
+    para(doc, "{{ tier.closing }}", indent=True, keep_with_next=True)  # never a signature alone on a page
     recipients_and_signer(doc)
     annex(doc, title="ĐỀ NGHỊ TẶNG {{ tier.name_upper }}",
-          attached_to="(Kèm theo Tờ trình số        /TTr-{{ org.symbol_suffix }} {{ date_short }} "
-                      "của {{ org.agency_short }})")
+          attached_to="(Kèm theo Tờ trình số        /TTr-{{ org.symbol_suffix }} {{ day }} của {{ issued_by }})")
     return doc
 
 
 def quyet_dinh() -> Document:
     """Quyết định về việc tặng Giấy khen of the provincial chief, with its danh sách."""
-    doc = titled("QĐ", "QUYẾT ĐỊNH", "Về việc tặng {{ tier.name }}")
+    doc = titled("QĐ", "QUYẾT ĐỊNH", "Về việc tặng {{ tier.in_decision }}")
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
-    para(doc, "{{ org.signer_authority }}", bold=True, align="center", before=Pt(12), after=Pt(12))
+    para(doc, "{{ authority }}", bold=True, align="center", before=Pt(12), after=Pt(12))
     legal_bases(doc)
-    para(doc, "Xét đề nghị của {{ org.office_head }},", italic=True, indent=True)
+    para(doc, "Xét đề nghị của {{ org.office_head }}.", italic=True, indent=True)
     para(doc, "QUYẾT ĐỊNH:", bold=True, align="center", before=Pt(6), after=Pt(12))
-    para(doc, "Điều 1. Tặng {{ tier.name }} cho {{ count_text }} (có danh sách kèm theo) đã có thành tích xuất sắc "
-              "trong {{ campaign.name }}.", indent=True)
+    para(doc, "Điều 1. Tặng {{ tier.in_decision }} cho {{ count_text }} (có danh sách kèm theo) đã có thành tích "
+              "xuất sắc trong {{ campaign.name }}.", indent=True)
     para(doc, "Điều 2. Tập thể, cá nhân có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định của pháp luật.",
          indent=True)
-    para(doc, "Điều 3. {{ org.office_head_title }}, Thủ trưởng các đơn vị có liên quan và các tập thể, cá nhân có tên "
-              "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.", indent=True)
+    para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. {{ org.office_head_title }}, Thủ trưởng các đơn vị "
+              "có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+         indent=True, keep_with_next=True)
     recipients_and_signer(doc)
-    annex(doc, title="TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {{ tier.name_upper }}",
-          attached_to="(Kèm theo Quyết định số        /QĐ-{{ org.symbol_suffix }} {{ date_short }} "
-                      "của {{ org.signer_authority_short }})")
+    annex(doc, title="TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {{ tier.in_decision_upper }}",
+          attached_to="(Kèm theo Quyết định số        /QĐ-{{ org.symbol_suffix }} {{ day }} của {{ issued_by }})")
     return doc
 
 
+def signature(cell, title: str, how: str, *, name: str = "") -> None:
+    """A confirmation block: who confirms, how (ký, ghi rõ họ tên, đóng dấu), room to sign, a name."""
+    para(cell, title, size=Pt(13), bold=True, align="center", after=Pt(0), before=Pt(12))
+    para(cell, how, size=Pt(13), italic=True, align="center", after=Pt(0))
+    for _ in range(4):
+        para(cell, "", after=Pt(0))
+    if name:
+        para(cell, name, size=Pt(14), bold=True, align="center", after=Pt(0))
+
+
 def tom_tat(*, collective: bool) -> Document:
-    """Bản tóm tắt thành tích: one per valid nominee, confirmed by the head of the unit."""
-    doc = titled(None, "BẢN TÓM TẮT THÀNH TÍCH", "Đề nghị tặng {{ tier.name }}",
-                 left_lines=("{{ org.agency }}", "{{ unit.name_upper }}"))
+    """Bản tóm tắt thành tích: one per valid nominee, on the unit's letterhead, dated at its place.
+
+    An individual's: the head of the unit confirms beside the one who reports (with the unit's seal;
+    a department without one is confirmed and sealed by the provincial procuracy below). A
+    collective's: its head signs, the level that proposes it confirms and seals."""
+    doc = titled(None, "BẢN TÓM TẮT THÀNH TÍCH", "Đề nghị tặng {{ award }}",
+                 left_lines=("{{ unit.parent }}", "{{ unit.name }}"))
     para(doc, "(Trong {{ campaign.name }})", italic=True, align="center", after=Pt(0))
     rule_line(doc, width_cm=4, cell_width_cm=16.5)
     if collective:
         para(doc, "I. ĐẶC ĐIỂM, TÌNH HÌNH", bold=True, align="left", before=Pt(12))
-        para(doc, "- Tên tập thể: {{ p.name }}.", indent=True)
-        para(doc, "- Đơn vị: {{ p.workplace }}.", indent=True)
+        para(doc, "Tên tập thể: {{ p.name }}.", indent=True)
+        para(doc, "{{ p.situation }}", indent=True)
     else:
         para(doc, "I. SƠ LƯỢC LÝ LỊCH", bold=True, align="left", before=Pt(12))
-        para(doc, "- Họ và tên: {{ p.name }}. Giới tính: {{ p.gender }}. Năm sinh: {{ p.birth_year }}.", indent=True)
-        para(doc, "- Chức vụ: {{ p.position }}.", indent=True)
+        para(doc, "- Họ và tên: {{ p.name }}.", indent=True, after=Pt(0))
+        para(doc, "- Giới tính: {{ p.gender }}{% if p.birth_year %}; năm sinh: {{ p.birth_year }}{% endif %}.",
+             indent=True, after=Pt(0))
+        para(doc, "- Chức vụ: {{ p.position }}.", indent=True, after=Pt(0))
         para(doc, "- Đơn vị công tác: {{ p.workplace }}.", indent=True)
     para(doc, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, align="left", before=Pt(6))
-    para(doc, "- Nhóm thành tích: {{ p.category }}.", indent=True)
     para(doc, "{{ p.summary }}", indent=True)
-    para(doc, "- Cấp độ và phạm vi ảnh hưởng của thành tích: {{ p.scope }}.", indent=True)
     control(doc, "{%p if p.contribution_line %}")
     para(doc, "{{ p.contribution_line }}", indent=True)
     control(doc, "{%p endif %}")
-    para(doc, "Mã hồ sơ: {{ p.record_id }}.", size=Pt(12), italic=True, align="left", before=Pt(6))
-    widths = [Mm(82), TEXT_WIDTH - Mm(82)]
-    t = table(doc, widths)
+    control(doc, "{%p if p.level %}")
+    para(doc, "{{ p.level }}", indent=True)
+    control(doc, "{%p endif %}")
+    t = table(doc, [Mm(82), TEXT_WIDTH - Mm(82)])
     keep_on_one_page(t)
     left, right = t.rows[0].cells
     clear(left)
     clear(right)
     if collective:
-        para(left, "", after=Pt(0))
-        para(right, "THỦ TRƯỞNG ĐƠN VỊ", size=Pt(14), bold=True, align="center", after=Pt(0), before=Pt(12))
-        para(right, "(Ký, ghi rõ họ tên, đóng dấu)", size=Pt(13), italic=True, align="center", after=Pt(0))
+        signature(left, "{{ confirm.above }}", "(Ký, ghi rõ họ tên, đóng dấu)")
+        signature(right, "THỦ TRƯỞNG ĐƠN VỊ", "{{ confirm.head_sign }}")
     else:
-        para(left, "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", size=Pt(13), bold=True, align="center", after=Pt(0),
-             before=Pt(12))
-        para(left, "(Ký, ghi rõ họ tên, đóng dấu)", size=Pt(13), italic=True, align="center", after=Pt(0))
-        para(right, "NGƯỜI BÁO CÁO THÀNH TÍCH", size=Pt(13), bold=True, align="center", after=Pt(0),
-             before=Pt(12))
-        para(right, "(Ký, ghi rõ họ tên)", size=Pt(13), italic=True, align="center", after=Pt(0))
-        for _ in range(4):
-            para(right, "", after=Pt(0))
-        para(right, "{{ p.name }}", size=Pt(14), bold=True, align="center", after=Pt(0))
+        signature(left, "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", "{{ confirm.head_sign }}")
+        signature(right, "NGƯỜI BÁO CÁO THÀNH TÍCH", "(Ký, ghi rõ họ tên)", name="{{ p.name }}")
+        control(doc, "{%p if confirm.above %}")
+        below = table(doc, [TEXT_WIDTH])
+        keep_on_one_page(below)
+        clear(below.rows[0].cells[0])
+        signature(below.rows[0].cells[0], "{{ confirm.above }}", "(Ký, ghi rõ họ tên, đóng dấu)")
+        control(doc, "{%p endif %}")
     return doc
 
 

@@ -21,7 +21,7 @@ from automation.cli import main
 from automation.sheets.workbook import Workbook
 from automation.store.folder import FolderStore
 from automation.sync import sync
-from tests.builders import NOW, as_cells, headers, read_workbook, registry, save_workbook, valid_row
+from tests.builders import NOW, as_cells, headers, letter, read_workbook, registry, save_workbook, valid_row
 
 
 def workbook(tmp_path, schema, rows_by_tab, order=None):
@@ -63,7 +63,8 @@ def test_an_id_cell_merged_with_a_unit_column_gets_no_new_id_at_each_sync(tmp_pa
                                               (valid_row(name="C"), None)]})
     run(path, campaign, schema)
     book = openpyxl.load_workbook(path)
-    book["P1"].merge_cells("Q3:R4")  # Ý kiến thẩm định and Mã hồ sơ of rows 3–4
+    review, record_id = letter(schema, "office_note"), letter(schema, "record_id")
+    book["P1"].merge_cells(f"{review}3:{record_id}4")  # the Office's note and Mã hồ sơ of rows 3–4
     book.save(path)
     first = run(path, campaign, schema)
     issued = read_workbook(path)["Tổng hợp"][1][-2]
@@ -79,12 +80,13 @@ def test_merged_header_cells_over_the_flag_columns_keep_the_tab_as_it_was(tmp_pa
     run(path, campaign, schema)
     before = flags(path, "P1")
     book = openpyxl.load_workbook(path)
-    book["P1"].merge_cells("R1:T1")
+    merged = f"{letter(schema, 'record_id')}1:{letter(schema, 'messages')}1"
+    book["P1"].merge_cells(merged)
     book.save(path)
     report = run(path, campaign, schema)
-    assert any("R1:T1 bị gộp" in p for p in report.problems) and report.documents.withdrawn == 0
+    assert any(f"{merged} bị gộp" in p for p in report.problems) and report.documents.withdrawn == 0
     rows = read_workbook(path)["P1"]
-    assert rows[1][17] == before[0]["Mã hồ sơ"] and "bị gộp" in str(rows[0][-1])
+    assert rows[1][len(headers(schema))] == before[0]["Mã hồ sơ"] and "bị gộp" in str(rows[0][-1])
 
 
 @pytest.mark.parametrize("name", [
@@ -97,13 +99,13 @@ def test_merged_header_cells_over_the_flag_columns_keep_the_tab_as_it_was(tmp_pa
 def test_any_name_makes_a_file_name_the_file_system_takes_and_a_link_that_opens_it(tmp_path, campaign, schema,
                                                                                    name):
     path = workbook(tmp_path, schema, {"P1": [(valid_row(name=name, subject_type="Tập thể", gender=None,
-                                                         position=None), None)]})
+                                                         position=None, situation="Tổ có 5 công chức."), None)]})
     report = run(path, campaign, schema)
     assert report.documents.created == 2  # the summary and the Quyết định
     [summary] = (tmp_path / "Hồ sơ").rglob("P1-0001*.docx")
     assert len(summary.name.encode("utf-8")) <= 255 and "\u202e" not in summary.name
     assert all(unicodedata.category(ch) != "Cf" for ch in summary.name)
-    link = openpyxl.load_workbook(path)["P1"]["U2"].hyperlink.target
+    link = openpyxl.load_workbook(path)["P1"][f"{letter(schema, 'document')}2"].hyperlink.target
     assert (tmp_path / urllib.parse.unquote(link)).resolve() == summary.resolve()
 
 

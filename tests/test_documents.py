@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import unicodedata
@@ -13,7 +14,8 @@ import openpyxl
 import pytest
 from docxtpl import DocxTemplate
 
-from automation.documents import TEMPLATES, count_text, date_line, documents_for, safe_file_name
+from automation.campaign import Run
+from automation.documents import PENDING_FOLDER, TEMPLATES, count_text, day_text, documents_for, safe_file_name
 from automation.render import Renderer
 from automation.sheets.workbook import Workbook
 from automation.store.folder import MANIFEST, FolderStore
@@ -27,11 +29,12 @@ QD_GK = "04 Giấy khen của Viện trưởng VKSND tỉnh/Quyết định tặ
 
 def rows_for_every_tier():
     return [
-        valid_row(name="Nguyễn Văn An", award=HCLD, scope="Toàn quốc", copies_submitted=5),
-        valid_row(name="Chi đoàn VKSND huyện Gò Dầu", subject_type="Tập thể", gender=None, position=None,
-                  award=HCLD, scope="Toàn quốc", copies_submitted=5),
-        valid_row(name="Trần Thị Bình", gender="Nữ", award=HCLD, scope="Toàn quốc", copies_submitted=5,
-                  office_review=None),  # valid, not yet approved: a summary, but not in the Tờ trình
+        valid_row(name="Nguyễn Văn An", award=HCLD, award_class="Ba", scope="Toàn quốc", copies_submitted=5),
+        valid_row(name="Viện kiểm sát nhân dân huyện Gò Dầu", subject_type="Tập thể", gender=None, position=None,
+                  award=HCLD, award_class="Ba", scope="Toàn quốc", copies_submitted=5,
+                  situation="Đơn vị có 12 công chức, trong đó 7 Kiểm sát viên."),
+        valid_row(name="Trần Thị Bình", gender="Nữ", award=HCLD, award_class="Ba", scope="Toàn quốc",
+                  copies_submitted=5, office_review=None),  # valid, not yet approved: a summary kept apart
         valid_row(name="Lê Văn Cường", award=BK_TTG, scope="Địa phương", copies_submitted=4),
         valid_row(name="Phạm Thị Dung", gender="Nữ", award=BK_VKSTC, copies_submitted=2),
         valid_row(name="Hoàng Văn Em", award=GIAY_KHEN),
@@ -81,8 +84,8 @@ def test_the_layout_of_the_spec_and_who_goes_in(campaign_book, campaign, schema)
     assert files == sorted([
         TT_HCLD,
         "01 Huân chương Lao động/Tóm tắt thành tích/GD-0001 - Nguyễn Văn An.docx",
-        "01 Huân chương Lao động/Tóm tắt thành tích/GD-0002 - Chi đoàn VKSND huyện Gò Dầu.docx",
-        "01 Huân chương Lao động/Tóm tắt thành tích/GD-0003 - Trần Thị Bình.docx",
+        "01 Huân chương Lao động/Tóm tắt thành tích/GD-0002 - Viện kiểm sát nhân dân huyện Gò Dầu.docx",
+        f"{PENDING_FOLDER}/Đơn vị GD/GD-0003 - Trần Thị Bình.docx",
         "02 Bằng khen của Thủ tướng Chính phủ/Tờ trình đề nghị Bằng khen của Thủ tướng Chính phủ.docx",
         "02 Bằng khen của Thủ tướng Chính phủ/Tóm tắt thành tích/GD-0004 - Lê Văn Cường.docx",
         "03 Bằng khen của Viện trưởng VKSND tối cao/Tờ trình đề nghị Bằng khen của Viện trưởng VKSND tối cao.docx",
@@ -92,15 +95,16 @@ def test_the_layout_of_the_spec_and_who_goes_in(campaign_book, campaign, schema)
     ])
     assert (report.documents.created, report.documents.unchanged) == (10, 0)
     tt = docx.Document(campaign_book.parent / "Hồ sơ" / TT_HCLD)
-    # collectives first, then individuals; the unapproved nominee is not listed
-    assert annex_names(tt) == ["I. TẬP THỂ", "Chi đoàn VKSND huyện Gò Dầu", "II. CÁ NHÂN", "Nguyễn Văn An"]
+    # by class, then collectives before individuals; the unapproved nominee is not listed
+    assert annex_names(tt) == ["I. HUÂN CHƯƠNG LAO ĐỘNG HẠNG BA", "1. Tập thể", "Viện kiểm sát nhân dân huyện Gò Dầu",
+                               "2. Cá nhân", "Nguyễn Văn An"]
     text = all_text(tt)
-    assert "05 bộ (bản chính)" in text and "01 tập thể và 01 cá nhân" in text
+    assert "05 bộ (bản chính)" in text and "hạng Ba cho 01 tập thể và 01 cá nhân" in text
     assert "Kính gửi: Viện trưởng Viện kiểm sát nhân dân tối cao." in text
     assert "đề nghị Chủ tịch nước tặng thưởng Huân chương Lao động" in text
     qd = docx.Document(campaign_book.parent / "Hồ sơ" / QD_GK)
-    assert annex_names(qd) == ["II. CÁ NHÂN", "Hoàng Văn Em"]
-    assert "Điều 1. Tặng Giấy khen của Viện trưởng VKSND tỉnh cho 01 cá nhân" in all_text(qd)
+    assert annex_names(qd) == ["I. CÁ NHÂN", "Hoàng Văn Em"]  # one group: numbered from I.
+    assert "Điều 1. Tặng Giấy khen cho 01 cá nhân" in all_text(qd)
     assert "Như Điều 3;" in all_text(qd)
 
 
@@ -108,7 +112,8 @@ def test_the_layout_of_the_spec_and_who_goes_in(campaign_book, campaign, schema)
 def test_each_to_trinh_states_the_copies_of_its_tier(tmp_path, campaign, schema, tier, copies):
     scope = "Toàn quốc"
     path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")), "Gò Dầu": [
-        headers(schema), as_cells(schema, valid_row(award=tier, scope=scope, copies_submitted=int(copies)))]})
+        headers(schema), as_cells(schema, valid_row(award=tier, scope=scope, copies_submitted=int(copies),
+                                                    award_class="Nhì" if tier == HCLD else None))]})
     run(path, campaign, schema)
     [tt] = [p for name, p in docx_files(tmp_path / "Hồ sơ").items() if "Tờ trình" in name]
     assert f"Số lượng: {copies} bộ (bản chính)." in all_text(docx.Document(tt))
@@ -126,8 +131,8 @@ def test_without_office_approval_required_every_valid_row_enters(tmp_path, base_
                                                "Lệ Thủy": [headers(schema), as_cells(schema, row)]})
     run(path, other, schema, now=dt.datetime(2022, 11, 1, 8, 0))
     [qd] = [p for name, p in docx_files(tmp_path / "Hồ sơ").items() if name.startswith("02 Giấy khen/Quyết")]
-    assert annex_names(docx.Document(qd)) == ["II. CÁ NHÂN", "Nguyễn Văn An"]
-    assert "Quảng Bình, ngày 01 tháng 11 năm 2022" in all_text(docx.Document(qd))
+    assert annex_names(docx.Document(qd)) == ["I. CÁ NHÂN", "Nguyễn Văn An"]
+    assert "Quảng Bình, ngày 10 tháng 10 năm 2022" in all_text(docx.Document(qd))  # the run's date of issue
 
 
 # ------------------------------------------------------------------ format (Nghị định 30/2020)
@@ -158,7 +163,7 @@ def test_every_generated_document_has_the_decree_format(campaign_book, campaign,
         assert "{{" not in text and "{%" not in text and "}}" not in text, name
         assert unicodedata.is_normalized("NFC", text), name
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text, name
-        assert "Tây Ninh, ngày 20 tháng 12 năm 2021" in text, name
+        assert "Tây Ninh, ngày      tháng      năm 2021" in text, name  # for the văn thư, not the day drafted
 
 
 def test_submissions_have_number_recipients_and_signer(campaign_book, campaign, schema):
@@ -175,7 +180,7 @@ def test_submissions_have_number_recipients_and_signer(campaign_book, campaign, 
         assert signer.runs[0].bold
         assert "Ngô Văn Hồi" in text
         bases = [p for p in _all_paragraphs(document) if p.text.startswith("Căn cứ")]
-        assert len(bases) == 3 and all(r.italic for p in bases for r in p.runs)
+        assert len(bases) == (6 if "Tờ trình" in name else 7) and all(r.italic for p in bases for r in p.runs)
 
 
 def _mm(*lengths) -> tuple[int, ...]:
@@ -192,14 +197,16 @@ def _all_paragraphs(document):
 
 
 @pytest.mark.parametrize("day, expected", [
-    (dt.date(2021, 11, 8), "Tây Ninh, ngày 08 tháng 11 năm 2021"),
-    (dt.date(2022, 1, 5), "Tây Ninh, ngày 05 tháng 01 năm 2022"),
-    (dt.date(2022, 2, 28), "Tây Ninh, ngày 28 tháng 02 năm 2022"),
-    (dt.date(2022, 3, 10), "Tây Ninh, ngày 10 tháng 3 năm 2022"),
-    (dt.date(2022, 12, 31), "Tây Ninh, ngày 31 tháng 12 năm 2022"),
+    (dt.date(2021, 11, 8), "ngày 08 tháng 11 năm 2021"),
+    (dt.date(2022, 1, 5), "ngày 05 tháng 01 năm 2022"),
+    (dt.date(2022, 2, 28), "ngày 28 tháng 02 năm 2022"),
+    (dt.date(2022, 3, 10), "ngày 10 tháng 3 năm 2022"),
+    (dt.date(2022, 12, 31), "ngày 31 tháng 12 năm 2022"),
+    (None, "ngày      tháng      năm 2021"),  # not set: blanks for the văn thư, the campaign's year
 ])
-def test_dates_have_leading_zeros_below_10_and_for_months_1_and_2(day, expected):
-    assert date_line("Tây Ninh", day) == expected
+def test_dates_have_leading_zeros_below_10_and_for_months_1_and_2(campaign, day, expected):
+    run = Run(day.year if day else 2021, document_date=day)
+    assert day_text(dataclasses.replace(campaign, run=run)) == expected
 
 
 @pytest.mark.parametrize("collectives, individuals, expected", [
@@ -221,8 +228,7 @@ def test_safe_file_names(name, expected):
 def test_every_template_declares_only_variables_the_data_supplies(campaign_book, campaign, schema):
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
-                           individual=schema.individual)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
     contexts = {spec.template: spec.context for spec in specs}
     assert set(contexts) == set(TEMPLATES.values())
     for name, context in contexts.items():
@@ -371,8 +377,7 @@ def test_line_breaks_in_a_summary_become_paragraphs(tmp_path, campaign, schema):
 def test_parallel_rendering_gives_the_same_documents(campaign_book, campaign, schema):
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
-                           individual=schema.individual)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
     jobs = [(s.template, s.context) for s in specs] * 3  # enough to use the pool
     serial = [all_text(docx.Document(_io(b))) for b in renderer.render_many(jobs, workers=1)]
     parallel = [all_text(docx.Document(_io(b))) for b in renderer.render_many(jobs, workers=2)]
@@ -388,8 +393,7 @@ def test_a_reused_template_renders_exactly_what_a_fresh_docxtpl_does(campaign_bo
     """The renderer parses each template once and resets it; the XML must not drift between renders."""
     renderer = Renderer()
     evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
-    specs = documents_for(evaluation.verdicts.values(), campaign, NOW.date(), renderer.digests(TEMPLATES.values()),
-                           individual=schema.individual)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
     for spec in specs + specs[::-1]:  # every template several times, in two orders
         fresh = DocxTemplate(Path("templates") / spec.template)
         fresh.render(spec.context, autoescape=True)

@@ -20,12 +20,16 @@ from pathlib import Path
 import pytest
 
 from automation.runner import CampaignLock
+from automation.schema import load_schema
+from automation.sheets import column_letter
 from automation.settings import load_settings, state_file
 from tests.builders import as_cells, headers, registry, save_workbook, valid_row
 from tests.sheet_xml import stored_cells, typed
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAG_LETTERS = {"R", "S", "T", "U", "V"}  # the five flag columns after the 17 of a unit tab
+_SCHEMA = load_schema()
+# The flag columns, after the unit's and the Office's.
+FLAG_LETTERS = {column_letter(len(_SCHEMA.nomination_columns) + i) for i in range(len(_SCHEMA.flag_columns))}
 
 
 def campaign_folder(folder: Path, schema, rows: int) -> Path:

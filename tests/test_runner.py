@@ -339,6 +339,6 @@ def test_thidua_run_syncs_twice_then_stops_on_sigterm(tmp_path):
     assert code == 0, process.stderr.read()
     health = Health.read(health_path)
     assert health.runs >= 2 and health.failures == 0 and health.stopped_at and health.last_success
-    assert health.counts["rows"] == 84
+    assert health.counts["rows"] == 81
     log = log_file.read_text(encoding="utf-8")
-    assert log.count("INFO sync ok rows=84") >= 2 and "INFO run stopped" in log
+    assert log.count("INFO sync ok rows=81") >= 2 and "INFO run stopped" in log

@@ -1,6 +1,6 @@
 """A mistake in the sheet's structure never withdraws a dossier (issue: nothing lost, nothing stuck).
 
-Each test starts from the demo after its first sync (67 documents), makes one mistake a unit or
+Each test starts from the demo after its first sync (60 documents), makes one mistake a unit or
 the Office makes, syncs through the real command, and checks that every document, id and flag
 is still there, and that the unit and the Office are told why.
 """

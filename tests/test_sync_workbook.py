@@ -16,6 +16,7 @@ from automation.errors import SourceError, SourceLockedError
 from automation.findings import Status
 from automation.layout import build_layout
 from automation.intake import read_intake
+from automation.sheets import column_letter
 from automation.sheets.workbook import Workbook
 from automation.sync import sync
 from tests.builders import (BK_VKSTC, NOW, TODAY, as_cells, headers, read_workbook, registry, save_workbook,
@@ -63,9 +64,10 @@ def test_sync_writes_status_messages_id_and_time_beside_each_row(book, campaign,
     flags = job_values(after["Gò Dầu"])
     assert [f["Mã hồ sơ"] for f in flags] == ["GD-0001", "GD-0002", "GD-0003"]
     assert [f["Trạng thái"] for f in flags] == ["Hợp lệ", "Cần bổ sung", "Không hợp lệ"]
-    assert flags[0]["Nội dung cần sửa"] is None
-    assert flags[1]["Nội dung cần sửa"].startswith("• Số bộ hồ sơ bản chính đã nộp: đã nộp 00 bộ")
-    assert flags[2]["Nội dung cần sửa"].startswith("• Giới tính: 'khác' không có trong danh sách")
+    # First where the row stands with the Office, then what to fix.
+    assert flags[0]["Nội dung cần sửa"] == "Đã đưa vào quyết định tặng Giấy khen của Viện trưởng VKSND tỉnh"
+    assert flags[1]["Nội dung cần sửa"].splitlines()[1].startswith("• Số bộ hồ sơ bản chính đã nộp: đã nộp 00 bộ")
+    assert flags[2]["Nội dung cần sửa"].splitlines()[1].startswith("• Giới tính: 'khác' không có trong danh sách")
     assert {f["Kiểm tra lúc"] for f in flags} == {"20/12/2021 09:30"}
     assert after["Gò Dầu"][0][-5:] == JOB  # the job added its columns at the right end
     for tab in ("Gò Dầu", "Tân Châu", "Đơn vị"):
@@ -116,7 +118,7 @@ def test_flags_follow_fixes(book, campaign, schema):
     wb.save(book)
     run(book, campaign, schema)
     flags = job_values(read_workbook(book)["Gò Dầu"])
-    assert flags[1]["Trạng thái"] == "Hợp lệ" and flags[1]["Nội dung cần sửa"] is None
+    assert flags[1]["Trạng thái"] == "Hợp lệ" and flags[1]["Nội dung cần sửa"].startswith("Đã đưa vào quyết định")
     assert flags[1]["Mã hồ sơ"] == "GD-0002"
 
 
@@ -386,7 +388,7 @@ def test_setup_formatting_survives_a_sync(book, campaign, schema):
     sheet.setup(build_layout(schema, campaign, read_intake(sheet.read(), schema, today=TODAY).units))
     run(book, campaign, schema)
     ws = openpyxl.load_workbook(book)["Gò Dầu"]
-    assert len(ws.data_validations.dataValidation) == 7
+    assert len(ws.data_validations.dataValidation) == 8  # 7 dropdowns and the checkbox
     assert len(list(ws.conditional_formatting)) >= 1 and ws.freeze_panes == "A2"
     assert ws["B1"].font.bold
 
@@ -397,8 +399,8 @@ def test_rows_with_several_findings_list_every_one(tmp_path, campaign, schema):
     run(path, campaign, schema)
     [flags] = job_values(read_workbook(path)["Gò Dầu"])
     lines = flags["Nội dung cần sửa"].splitlines()
-    assert flags["Trạng thái"] == "Cần bổ sung" and len(lines) == 4
-    assert lines[-1].startswith("Lưu ý: Phạm vi ảnh hưởng")
+    assert flags["Trạng thái"] == "Cần bổ sung" and len(lines) == 5
+    assert lines[0].startswith("Văn phòng đã đồng ý") and lines[-1].startswith("Lưu ý: Phạm vi ảnh hưởng")
 
 
 # ------------------------------------------------------------------ what the file stores, byte for byte
@@ -421,7 +423,8 @@ def test_a_number_in_a_date_formatted_cell_is_stored_back_as_it_was_in_every_tab
     run(path, campaign, schema)
     after = stored_cells(path)
     assert after["Nháp"] == before["Nháp"]
-    assert typed(after["Gò Dầu"], {"R", "S", "T", "U", "V"}) == typed(before["Gò Dầu"], set())
+    flag_letters = {column_letter(len(headers(schema)) + i) for i in range(len(schema.flag_columns))}
+    assert typed(after["Gò Dầu"], flag_letters) == typed(before["Gò Dầu"], set())
     assert "#VALUE!" not in str(after)
 
 

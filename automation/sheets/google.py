@@ -256,9 +256,12 @@ class GoogleSheet:
         flag_columns = [positions[fold(c.header)] for c in tab.columns if c.flag]
         if flag_columns:  # a unit tab
             wanted.append((f"thidua: tab đơn vị '{title}'", whole, [*tab.editors, *office, *job_account]))
-            for at in (positions[fold(c.header)] for c in tab.columns if c.office):
-                wanted.append((f"thidua: ý kiến thẩm định '{title}'", _columns(sheet_id, at, at + 1),
-                               [*office, *job_account]))
+            for number, column in enumerate(c for c in tab.columns if c.office):
+                # The first is the review column, under the description earlier versions gave it.
+                description = (f"thidua: ý kiến thẩm định '{title}'" if number == 0 else
+                               f"thidua: cột '{column.header}' của Văn phòng '{title}'")
+                at = positions[fold(column.header)]
+                wanted.append((description, _columns(sheet_id, at, at + 1), [*office, *job_account]))
             wanted.append((f"thidua: cột của chương trình '{title}'",
                            _columns(sheet_id, min(flag_columns), max(flag_columns) + 1), job_account))
         elif title in (layout.registry_title, layout.guide_title):
