@@ -26,14 +26,19 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
         "",
         "1. Mỗi đơn vị nhập vào tab mang tên đơn vị mình; mỗi dòng là một cá nhân hoặc một tập thể được đề nghị.",
         "2. Chọn giá trị trong danh sách thả xuống ở các cột Đối tượng, Giới tính, Hình thức đề nghị, "
-        "Nhóm thành tích, Phạm vi ảnh hưởng.",
+        f"{schema.header(Key.AWARD_CLASS)} (chỉ với hình thức có hạng), Nhóm thành tích, Phạm vi ảnh hưởng.",
         "3. Tóm tắt thành tích ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng, "
-        f"ít nhất {campaign.min_summary_length} ký tự.",
+        f"ít nhất {campaign.min_summary_length} ký tự; với tập thể, ghi thêm cột "
+        f"'{schema.header(Key.SITUATION)}' (chức năng, nhiệm vụ, đặc điểm tình hình).",
         f"4. Số bộ hồ sơ bản chính theo hình thức: {tiers}.",
-        "5. Thủ trưởng đơn vị xác nhận bản tóm tắt rồi chọn 'Có' ở cột Thủ trưởng đơn vị xác nhận.",
+        "5. Khi dòng đã đúng, chương trình lập bản tóm tắt thành tích (liên kết ở cột Văn bản): in, trình Thủ "
+        f"trưởng đơn vị ký, rồi chọn 'Có' ở cột '{schema.header(Key.HEAD_CONFIRMED)}'.",
         f"6. Ngày đề nghị ghi theo dạng dd/mm/yyyy, từ ngày {campaign.window_start:%d/%m/%Y}.",
         "7. Không sửa các cột màu xám (Mã hồ sơ, Trạng thái, Nội dung cần sửa, Văn bản, Kiểm tra lúc): "
         "chương trình tự ghi sau mỗi lần kiểm tra.",
+        f"8. Cột '{schema.header(Key.OFFICE_REVIEW)}' và '{schema.header(Key.OFFICE_NOTE)}' do Văn phòng ghi; "
+        "dòng đầu của cột Nội dung cần sửa cho biết hồ sơ đang chờ thẩm định, đã được đưa vào tờ trình, "
+        "không được đồng ý hay cần bổ sung gì.",
         "",
         "Ý nghĩa trạng thái:",
         f"• {Status.HOP_LE.value}: đủ điều kiện; chờ Văn phòng thẩm định.",

@@ -24,8 +24,16 @@ from automation.render import Renderer  # noqa: E402
 from automation.sync import evaluate  # noqa: E402
 
 DOCS = ROOT / "docs"
-PAGES = {"to_trinh.docx": (1, 3), "quyet_dinh.docx": (1, 3), "tom_tat_ca_nhan.docx": (1,),
-         "tom_tat_tap_the.docx": (1,)}
+# One document of each kind, as a văn thư would check them: (image name, which document, pages).
+CHOSEN = (
+    ("to_trinh", lambda s: s.doc_id == "submission:labour_order", (1, 2, 3)),  # an order, listed by class
+    ("quyet_dinh", lambda s: s.template == "quyet_dinh.docx", (1, 2, 3)),
+    ("tom_tat_ca_nhan-huyen", lambda s: s.template == "tom_tat_ca_nhan.docx"
+     and s.context["unit"]["name"].startswith("VIỆN KIỂM SÁT"), (1,)),  # a district: its own seal
+    ("tom_tat_ca_nhan-phong", lambda s: s.template == "tom_tat_ca_nhan.docx"
+     and s.context["unit"]["name"].startswith("PHÒNG"), (1,)),  # a department: the province seals
+    ("tom_tat_tap_the", lambda s: s.template == "tom_tat_tap_the.docx", (1,)),
+)
 
 
 def main() -> None:
@@ -38,19 +46,18 @@ def main() -> None:
         campaign, schema = load_rules(settings)
         evaluation = evaluate(open_spreadsheet(settings), campaign, schema)
         renderer = Renderer()
-        specs = documents_for(evaluation.verdicts.values(), campaign, evaluation.report.started.date(),
-                               renderer.digests(TEMPLATES.values()), individual=schema.individual)
-        chosen = {}
-        for spec in specs:
-            chosen.setdefault(spec.template, spec)
+        specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
         DOCS.mkdir(exist_ok=True)
-        for name, spec in chosen.items():
-            source = work / name
+        for old in DOCS.glob("*-trang-*.png"):
+            old.unlink()
+        for name, wanted, pages in CHOSEN:
+            spec = next(s for s in specs if wanted(s))
+            source = work / f"{name}.docx"
             source.write_bytes(renderer.render(spec.template, spec.context))
             subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work), str(source)],
                            check=True, capture_output=True, timeout=300)
-            for page in PAGES[name]:
-                target = DOCS / f"{source.stem}-trang-{page}"
+            for page in pages:
+                target = DOCS / f"{name}-trang-{page}"
                 subprocess.run([pdftoppm, "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page),
                                 str(source.with_suffix(".pdf")), str(target)], check=True, timeout=120)
                 print(f"wrote {target}.png")
