@@ -223,6 +223,11 @@ def _value(n: Nomination, key: str) -> Any:
     return "" if value is None else value
 
 
+def _money(amount: float) -> str:
+    """`200.000.000`: thousands grouped with dots, as Vietnamese documents write amounts."""
+    return f"{amount:,.0f}".replace(",", ".")
+
+
 def _join(*parts: str) -> str:
     """`Kiểm sát viên, Phòng 2, Viện kiểm sát nhân dân tỉnh Tây Ninh`: each part once, even when a
     unit typed the agency twice, or after a name that already ends with it ("Văn phòng Viện kiểm
@@ -273,9 +278,8 @@ def _summary(verdict: Verdict, campaign: Campaign, tier: Tier, schema: Schema) -
             "situation": str(_value(n, Key.SITUATION)).replace("\n", "\a"),
             "summary": str(_value(n, Key.SUMMARY)).replace("\n", "\a"),
             "level": f"Với những kết quả trên, {who} {level}." if level else "",
-            "contribution_line": (f"Đóng góp vật chất cho công tác phòng, chống dịch: {contribution:,.0f} đồng."
-                                  .replace(",", ".") if isinstance(contribution, (int, float)) and contribution > 0
-                                  else ""),
+            "contribution_line": (f"Đóng góp vật chất cho công tác phòng, chống dịch: {_money(contribution)} đồng."
+                                  if isinstance(contribution, (int, float)) and contribution > 0 else ""),
         },
         "confirm": {
             "head_sign": sign,

@@ -320,17 +320,24 @@ def quyet_dinh() -> Document:
     legal_bases(doc)
     para(doc, "Xét đề nghị của {{ org.office_head }}.", italic=True, indent=True)
     para(doc, "QUYẾT ĐỊNH:", bold=True, align="center", before=Pt(6), after=Pt(12))
-    para(doc, "Điều 1. Tặng {{ tier.in_decision }} cho {{ count_text }} (có danh sách kèm theo) đã có thành tích "
-              "xuất sắc trong {{ campaign.name }}.", indent=True)
-    para(doc, "Điều 2. Tập thể, cá nhân có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định của pháp luật.",
-         indent=True)
-    para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. {{ org.office_head_title }}, Thủ trưởng các đơn vị "
-              "có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
-         indent=True, keep_with_next=True)
+    article(doc, "Điều 1.", "Tặng {{ tier.in_decision }} cho {{ count_text }} (có danh sách kèm theo) đã có thành "
+                            "tích xuất sắc trong {{ campaign.name }}.")
+    article(doc, "Điều 2.", "Tập thể, cá nhân có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định của "
+                            "pháp luật.")
+    article(doc, "Điều 3.", "Quyết định này có hiệu lực kể từ ngày ký. {{ org.office_head_title }}, Thủ trưởng các "
+                            "đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+                            "Quyết định này./.", keep_with_next=True)
     recipients_and_signer(doc)
     annex(doc, title="TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {{ tier.in_decision_upper }}",
           attached_to="(Kèm theo Quyết định số        /QĐ-{{ org.symbol_suffix }} {{ day }} của {{ issued_by }})")
     return doc
+
+
+def article(doc, number: str, text: str, *, keep_with_next: bool = False) -> None:
+    """An article of a Quyết định: "Điều 1." in bold, then its text."""
+    paragraph = para(doc, number, bold=True, indent=True, keep_with_next=keep_with_next)
+    run = paragraph.add_run(f" {text}")
+    run.font.name, run.font.size = FONT, BODY
 
 
 def signature(cell, title: str, how: str, *, name: str = "") -> None:

@@ -128,6 +128,9 @@ def test_the_decision_cites_its_bases_in_order_of_force_then_the_councils_review
     assert cited[-1] == ("Căn cứ kết quả họp xét của Hội đồng Thi đua, khen thưởng Viện kiểm sát nhân dân tỉnh "
                          "Tây Ninh ngày ……/……/2021;")  # not known yet: dotted blanks for the văn thư
     assert all(b.endswith(";") and b.count("Căn cứ") == 1 for b in cited)
+    articles = [p for p in docx.Document(files(dossier)[QD]).paragraphs if p.text.startswith("Điều ")]
+    assert [p.runs[0].text for p in articles] == ["Điều 1.", "Điều 2.", "Điều 3."]
+    assert all(p.runs[0].bold and not p.runs[1].bold for p in articles)
 
 
 def test_the_to_trinh_cites_the_circular_before_the_plans_and_does_not_repeat_them(dossier, campaign, schema):
@@ -288,6 +291,14 @@ def test_a_summary_states_level_and_scope_as_a_sentence(dossier, campaign, schem
             "đặc biệt phòng, chống dịch COVID-19, có phạm vi ảnh hưởng, được nêu gương ở địa phương."
             ) in texts(summary_of(dossier, "Hoàng Văn Em"))
     assert not any(t.startswith("- Cấp độ và phạm vi") for t in texts(summary_of(dossier, "Hoàng Văn Em")))
+
+
+def test_a_material_contribution_is_written_with_grouped_thousands(tmp_path, campaign, schema):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry_rows(), "Gò Dầu": [
+        headers(schema), as_cells(schema, valid_row(workplace=GD, material_contribution=200_000_000))]})
+    run(path, campaign, schema)
+    [summary] = [p for n, p in files(path).items() if SUMMARY_FOLDER + "/" in n]
+    assert "Đóng góp vật chất cho công tác phòng, chống dịch: 200.000.000 đồng." in texts(summary)
 
 
 def test_a_collectives_summary_opens_with_its_situation_and_is_confirmed_by_the_level_above(dossier, campaign, schema):
