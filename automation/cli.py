@@ -21,7 +21,7 @@ import click
 from automation import __version__, operations
 from automation.counts import SyncReport
 from automation.errors import ThiduaError
-from automation.findings import Status
+from automation.findings import ReviewState, Status
 from automation.overview import console_table
 from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
 from automation.schema import Key
@@ -186,13 +186,14 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
         click.echo(json.dumps({
             **evaluation.report.as_dict(),
             "rows": [{"tab": v.nomination.tab, "row": v.nomination.row, "name": v.nomination.value(Key.NAME),
-                      "status": v.status.value, "findings": [f.line() for f in v.findings]} for v in rows],
+                      "status": v.status.value, "review": v.review.value if v.review else None,
+                      "standing": v.standing, "findings": [f.line() for f in v.findings]} for v in rows],
         }, ensure_ascii=False, indent=2))
     elif not quiet:
         tab = None
         for v in rows:
-            if not v.findings:
-                continue
+            if not v.findings and v.review not in (ReviewState.REJECTED, ReviewState.ASKED):
+                continue  # nothing to fix and nothing the Office asked
             if v.nomination.tab != tab:
                 tab = v.nomination.tab
                 click.echo(f"\nTab '{tab}'")

@@ -89,9 +89,11 @@ def synthetic(schema: Any, campaign: Any, rows: int, tabs: int = 10) -> dict[str
         values = {
             "seq": i + 1, "subject_type": "Cá nhân", "name": f"Nguyễn Văn {i}", "gender": rng.choice(("Nam", "Nữ")),
             "birth_year": rng.randint(1960, 1999), "position": "Kiểm sát viên", "workplace": f"Đơn vị {i % tabs}",
-            "award": tier.name, "category": rng.choice(campaign.categories), "scope": "Toàn quốc",
-            "material_contribution": None, "summary": summary, "copies_submitted": tier.copies,
+            "award": tier.name, "award_class": tier.classes[-1] if tier.classes else None,
+            "category": rng.choice(campaign.categories), "scope": "Toàn quốc",
+            "material_contribution": None, "summary": summary, "situation": None, "copies_submitted": tier.copies,
             "head_confirmed": True, "proposed_on": "15/11/2021", "note": None, "office_review": "Đồng ý",
+            "office_note": None,
         }
         fault = rng.random()
         if fault < 0.05:
@@ -103,7 +105,7 @@ def synthetic(schema: Any, campaign: Any, rows: int, tabs: int = 10) -> dict[str
         elif fault < 0.20:
             values["name"] = f"Nguyễn Văn {i - 1}"  # a duplicate of the previous row's nominee
             values["workplace"] = f"Đơn vị {(i - 1) % tabs}"
-        out[f"U{i % tabs}"].append([values[c.key] for c in schema.nomination_columns])
+        out[f"U{i % tabs}"].append([values.get(c.key) for c in schema.nomination_columns])
     return out
 
 

@@ -49,6 +49,17 @@ def test_check_exits_1_and_lists_findings_when_a_row_is_not_valid(runner, tmp_pa
     assert "• Số bộ hồ sơ bản chính đã nộp: đã nộp 00 bộ" in result.output
 
 
+def test_check_shows_a_row_the_office_turned_down_with_its_reason(runner, tmp_path, schema):
+    path = _book(tmp_path, schema, valid_row(), valid_row(name="B", office_review="Không đồng ý",
+                                                          office_note="chưa tiêu biểu"))
+    result = runner.invoke(main, ["check", "--workbook", str(path)])
+    assert "dòng 3: B — Hợp lệ" in result.output and "Văn phòng không đồng ý: chưa tiêu biểu" in result.output
+    assert "dòng 2:" not in result.output  # valid, approved: nothing to say
+    data = json.loads(runner.invoke(main, ["check", "--json", "--workbook", str(path)]).output)
+    assert [r["review"] for r in data["rows"]] == ["Đã đồng ý", "Không đồng ý"]
+    assert data["rows"][1]["standing"] == "Văn phòng không đồng ý: chưa tiêu biểu"
+
+
 def test_check_json_is_machine_readable(runner, tmp_path, schema):
     path = _book(tmp_path, schema, valid_row(name="B", gender="?"))
     result = runner.invoke(main, ["check", "--json", "--workbook", str(path)])

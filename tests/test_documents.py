@@ -20,6 +20,7 @@ from automation.render import Renderer
 from automation.sheets.workbook import Workbook
 from automation.store.folder import MANIFEST, FolderStore
 from automation.sync import evaluate, sync
+from tests.docx_text import paragraphs
 from tests.builders import (BK_TTG, BK_VKSTC, GIAY_KHEN, HCLD, NOW, as_cells, headers, read_workbook, registry,
                             save_workbook, valid_row)
 
@@ -154,7 +155,7 @@ def test_every_generated_document_has_the_decree_format(campaign_book, campaign,
         assert "PAGE" in header_xml and "<w:jc w:val=\"center\"/>" in header_xml, name
         normal = document.styles["Normal"].font
         assert normal.name == "Times New Roman" and normal.size.pt == 14, name
-        for paragraph in _all_paragraphs(document):
+        for paragraph in paragraphs(document):
             for text_run in paragraph.runs:
                 assert text_run.font.name in (None, "Times New Roman"), (name, text_run.text)
                 if text_run.font.size is not None:
@@ -172,28 +173,20 @@ def test_submissions_have_number_recipients_and_signer(campaign_book, campaign, 
         document = docx.Document(campaign_book.parent / "Hồ sơ" / name)
         text = all_text(document)
         assert ("/TTr-VKS" if "Tờ trình" in name else "/QĐ-VKS") in text
-        recipients = next(p for p in _all_paragraphs(document) if p.text == "Nơi nhận:")
+        recipients = next(p for p in paragraphs(document) if p.text == "Nơi nhận:")
         assert recipients.runs[0].bold and recipients.runs[0].italic and recipients.runs[0].font.size.pt == 12
-        listed = [p for p in _all_paragraphs(document) if p.text.startswith("- Lưu: VT")]
+        listed = [p for p in paragraphs(document) if p.text.startswith("- Lưu: VT")]
         assert listed and listed[0].runs[0].font.size.pt == 11
-        signer = next(p for p in _all_paragraphs(document) if p.text == "VIỆN TRƯỞNG")
+        signer = next(p for p in paragraphs(document) if p.text == "VIỆN TRƯỞNG")
         assert signer.runs[0].bold
         assert "Ngô Văn Hồi" in text
-        bases = [p for p in _all_paragraphs(document) if p.text.startswith("Căn cứ")]
+        bases = [p for p in paragraphs(document) if p.text.startswith("Căn cứ")]
         assert len(bases) == (6 if "Tờ trình" in name else 7) and all(r.italic for p in bases for r in p.runs)
 
 
 def _mm(*lengths) -> tuple[int, ...]:
     """Whole millimetres: Word stores page sizes in twips, a little off the exact EMU of Mm()."""
     return tuple(round(length.mm) for length in lengths)
-
-
-def _all_paragraphs(document):
-    yield from document.paragraphs
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
 
 
 @pytest.mark.parametrize("day, expected", [

@@ -26,6 +26,7 @@ from automation.resources import DEFAULT_CAMPAIGN
 from automation.sheets.workbook import Workbook
 from automation.store.folder import FolderStore
 from automation.sync import evaluate, sync
+from tests.docx_text import paragraphs
 from tests.builders import (BK_TTG, BK_VKSTC, GIAY_KHEN, HCLD, NOW, as_cells, headers, read_workbook, save_workbook,
                             valid_row)
 
@@ -88,14 +89,6 @@ def run(path, campaign, schema, now=NOW):
 def files(path) -> dict[str, Path]:
     folder = path.parent / "Hồ sơ"
     return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.docx")}
-
-
-def paragraphs(document):
-    yield from document.paragraphs
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
 
 
 def texts(path: Path) -> list[str]:
