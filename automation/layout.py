@@ -50,10 +50,22 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
     return tuple((line,) for line in lines)
 
 
+# A unit tab has some 25 columns: on one A4 page across they would print at 3 pt. On paper each
+# block of rows takes four pages across, cut where a reader changes subject — who is proposed for
+# what; the achievement; the dossier and the Office's word; what the job says — and the first
+# three columns (STT, Đối tượng, the name) repeat on each, so every page says whose row it is.
+PAGE_STARTS = (Key.CATEGORY, Key.COPIES_SUBMITTED, Key.RECORD_ID)
+REPEATED_COLUMNS = 3
+WRAPPED_WIDTH = 20  # a text (or long choice) column this wide or wider holds sentences: wrapped
+MONEY = "[$-42A]#,##0"  # thousands grouped with dots whatever the reader's locale (vi-VN: 0x042A)
+
+
 def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLayout:
     return ColumnLayout(header=c.header, width=c.width, aliases=c.aliases,
                         choices=c.choices if c.type == "choice" else (), checkbox=c.type == "checkbox",
-                        flag=flag, office=office, status_colours=c.key == Key.STATUS)
+                        flag=flag, office=office, status_colours=c.key == Key.STATUS,
+                        wrap=c.multiline or (c.type in ("text", "choice") and c.width >= WRAPPED_WIDTH),
+                        number_format=MONEY if c.type == "number" else "", page_break=c.key in PAGE_STARTS)
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
@@ -65,7 +77,7 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
     tabs = [
         TabLayout(schema.tabs["guide"], (), guide_rows(schema, campaign)),
         TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
-        *(TabLayout(u.tab, unit_columns, editors=u.editors) for u in units),
+        *(TabLayout(u.tab, unit_columns, editors=u.editors, repeat_columns=REPEATED_COLUMNS) for u in units),
         TabLayout(schema.tabs["overview"], ()),
         TabLayout(schema.tabs["log"], ()),
         TabLayout(schema.tabs["lists"], (), hidden=True),

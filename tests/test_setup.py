@@ -92,3 +92,60 @@ def test_setup_repairs_a_deleted_dropdown(tmp_path, schema, campaign):
     changes = setup(path, schema, campaign)
     assert len(changes) == 1 and "danh sách chọn" in changes[0]
     assert setup(path, schema, campaign) == []
+
+
+# ------------------------------------------------------------------ read on screen, printed on A4
+
+def _letter(header, name):
+    return openpyxl.utils.get_column_letter(header.index(name) + 1)
+
+
+def test_a_unit_tab_reads_on_screen_and_prints_on_a4_without_touching_settings(tmp_path, schema, campaign):
+    rows = [valid_row(summary="Thành tích dài. " * 30, material_contribution=2_000_000),
+            valid_row(name="Trần Văn Bình")]
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")),
+                                               "Gò Dầu": [headers(schema)] + [as_cells(schema, r) for r in rows]})
+    setup(path, schema, campaign)
+    ws = openpyxl.load_workbook(path)["Gò Dầu"]
+    header = [c.value for c in ws[1]]
+    summary = ws[f"{_letter(header, 'Tóm tắt thành tích')}2"]
+    money = ws[f"{_letter(header, 'Đóng góp vật chất (đồng)')}2"]
+    assert summary.alignment.wrap_text and summary.alignment.vertical == "top"
+    assert money.number_format == "[$-42A]#,##0" and money.value == 2_000_000  # 2.000.000 on screen, a number inside
+    assert ws[f"{_letter(header, 'Họ và tên / Tên tập thể')}2"].alignment.vertical == "top"
+    assert ws.row_dimensions[2].height > ws.row_dimensions[3].height >= 3 * 15  # each as tall as its text
+    for flag in ("Mã hồ sơ", "Trạng thái", "Nội dung cần sửa", "Văn bản", "Kiểm tra lúc"):  # "the grey columns"
+        assert ws.column_dimensions[_letter(header, flag)].fill.fgColor.rgb.endswith("F2F2F2"), flag
+    # paper: A4 landscape, the header row and whose row it is on every page, four pages across cut
+    # where the subject changes, at one readable scale
+    setup_ = ws.page_setup
+    assert (setup_.orientation, str(setup_.paperSize)) == ("landscape", str(ws.PAPERSIZE_A4))
+    assert ws.print_title_rows.replace("$", "") == "1:1" and ws.print_title_cols.replace("$", "") == "A:C"
+    assert [b.id for b in ws.col_breaks.brk] == [header.index(h) for h in
+                                                  ("Nhóm thành tích", "Số bộ hồ sơ bản chính đã nộp", "Mã hồ sơ")]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and 50 <= setup_.scale <= 100
+    assert setup_.pageOrder == "overThenDown"
+    # dropdowns and the checkbox reach every row a unit can type in
+    for dv in ws.data_validations.dataValidation:
+        assert str(dv.sqref).endswith("1048576"), str(dv.sqref)
+
+
+def test_readable_formatting_costs_nothing_for_an_empty_far_corner(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")),
+                                               "Gò Dầu": [headers(schema), as_cells(schema, valid_row())]})
+    book = openpyxl.load_workbook(path)
+    book["Gò Dầu"].cell(1_048_576, 3).value = "lạc"
+    book.save(path)
+    setup(path, schema, campaign)
+    assert len(openpyxl.load_workbook(path)["Gò Dầu"]._cells) < 100  # no cell made for the rows between
+
+
+def test_a_new_units_tab_goes_after_the_other_units_not_after_the_jobs_tabs(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"))})
+    setup(path, schema, campaign)
+    book = openpyxl.load_workbook(path)
+    book["Đơn vị"].append(["TC", "Đơn vị TC", "Tân Châu", "tc@vks.vn", "VKS cấp huyện"])
+    book.save(path)
+    setup(path, schema, campaign)
+    names = openpyxl.load_workbook(path).sheetnames
+    assert names == ["Hướng dẫn", "Đơn vị", "Gò Dầu", "Tân Châu", "Tổng hợp", "Nhật ký", "Danh mục"]

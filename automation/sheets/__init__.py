@@ -109,6 +109,9 @@ class ColumnLayout:
     flag: bool = False  # written by the job only (shaded, protected where the backend can)
     office: bool = False  # the Office's review column (protected for the Office where the backend can)
     status_colours: bool = False
+    wrap: bool = False  # long text: wrapped, the row as tall as its text
+    number_format: str = ""  # an amount: thousands grouped ("2.000.000")
+    page_break: bool = False  # printing: this column starts a new page across
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class TabLayout:
     rows: tuple[tuple[str, ...], ...] = ()  # initial content under the header (guide text)
     hidden: bool = False
     editors: tuple[str, ...] = ()
+    repeat_columns: int = 0  # printing: the first columns repeated on every page across (who the row is)
 
 
 @dataclass(frozen=True)

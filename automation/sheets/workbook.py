@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break, ColBreak
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -44,6 +45,12 @@ TEMP_SUFFIX = ".tmp"
 NO_CELLS: list[Any] = []  # shared by every row that holds nothing (never written to)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
+FLAG_CELL_FILL = PatternFill("solid", fgColor="F2F2F2")  # the job's columns, shaded whole: "the grey columns"
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # a short value beside a tall wrapped one: read on the same line
+LAST_ROW = 1_048_576  # dropdowns reach every row a unit can type in
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+MAX_ROW_HEIGHT = 409.0  # the most a spreadsheet row may be
 HEADER_FONT = Font(name="Times New Roman", bold=True)
 CHECKBOX_CHOICES = ("Có", "Không")
 
@@ -149,11 +156,12 @@ class Workbook:
                             continue
                     if (cell.value or "") != value:
                         _set_text(cell, value)
-                        if key == "messages":
-                            cell.alignment = Alignment(wrap_text=True, vertical="top")
-                        elif key == "document":  # a relative link: opens the summary beside the workbook
+                        if key == "document":  # a relative link: opens the summary beside the workbook
                             cell.hyperlink = _link_target(value) or None
                             cell.style = "Hyperlink" if value else "Normal"
+                        cell.fill = FLAG_CELL_FILL
+                        cell.alignment = WRAPPED if key in ("messages", "document") else TOP
+            fit_row_heights(ws, [flags.row for flags in tab.rows])
         if update.overview is not None:
             _replace_rows(_tab(book, _title_like(book, update.overview_title)), update.overview)
         log = _tab(book, _title_like(book, update.log_title))
@@ -216,10 +224,15 @@ class Workbook:
             self.create()
         book = self._load()
         changes: list[str] = []
+        system = {fold(t.title) for t in layout.tabs if not t.columns or t.title == layout.registry_title}
         for index, tab in enumerate(layout.tabs):  # every tab first: the dropdowns refer to the lists tab
             if _title_like(book, tab.title) not in book.sheetnames:
-                # The guide and the registry go first, as in the layout; the rest at the end.
-                book.create_sheet(tab.title, index if index < 2 else None)
+                # The guide and the registry first, as in the layout; a unit's tab after the other units'
+                # (before Tổng hợp, Nhật ký and the lists); the job's own tabs at the end.
+                at: int | None = index if index < 2 else None
+                if tab.columns and fold(tab.title) not in system:
+                    at = next((i for i, name in enumerate(book.sheetnames) if i >= 2 and fold(name) in system), None)
+                book.create_sheet(tab.title, at)
                 changes.append(f"tạo tab '{tab.title}'")
         for tab in layout.tabs:
             changes += _ensure_tab(book, tab, layout)
@@ -379,12 +392,13 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
     if ws.freeze_panes != "A2":
         ws.freeze_panes = "A2"
         changes.append(f"tab '{title}': cố định dòng tiêu đề")
-    changes += _ensure_printing(ws, title)
-    last = max(2000, (ws.max_row // 1000 + 2) * 1000)
+    breaks = tuple(positions[c.header] for c in tab.columns if c.page_break)
+    changes += _ensure_printing(ws, title, breaks=breaks, repeat_columns=tab.repeat_columns)
+    changes += _ensure_readable(ws, title, tab, positions)
     lists_tab = next(t for t in layout.tabs if t.hidden)
     for column in tab.columns:
         letter = column_letter(positions[column.header])
-        area = f"{letter}2:{letter}{last}"
+        area = f"{letter}2:{letter}{LAST_ROW}"
         if column.choices:
             changes += _ensure_list(book, lists_tab.title, column)
             formula = _list_formula(book, lists_tab.title, column)
@@ -396,22 +410,119 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
     return changes
 
 
-def _ensure_printing(ws: Worksheet, title: str) -> list[str]:
-    """The Office prints the tabs: A4 landscape, one page wide, the header row on every page."""
+def _ensure_printing(ws: Worksheet, title: str, *, breaks: tuple[int, ...] = (), repeat_columns: int = 0
+                     ) -> list[str]:
+    """The Office prints the tabs without touching print settings: A4 landscape, the header row (and
+    the columns that say whose row it is) on every page. Without breaks a tab fits one page across;
+    with them each block of columns gets its page across, at the one scale that fits the widest
+    (office suites ignore manual breaks in fit-to-page mode)."""
     setup = ws.page_setup
+    repeat = f"A:{column_letter(repeat_columns - 1)}" if repeat_columns else ""
+    cuts = sorted(b for b in breaks if b > 0)
+    scale = _scale_for(ws, cuts, repeat_columns) if cuts else None
+    fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
     wanted = (setup.orientation == "landscape", str(setup.paperSize) == ws.PAPERSIZE_A4,
-              ws.print_title_rows in ("1:1", "$1:$1"),
-              bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
-              setup.fitToWidth == 1, setup.fitToHeight == 0)
+              ws.print_title_rows in ("1:1", "$1:$1"), (ws.print_title_cols or "").replace("$", "") == repeat,
+              fit == (scale is None), scale is None or setup.scale == scale,
+              scale is not None or (setup.fitToWidth == 1 and setup.fitToHeight == 0),
+              sorted(b.id for b in ws.col_breaks.brk) == cuts, setup.pageOrder == "overThenDown")
     if all(wanted):
         return []
     setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = scale is None
+    if scale is None:
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+    else:
+        setup.scale = scale
     ws.print_title_rows = "1:1"
-    return [f"tab '{title}': trang in A4 ngang, vừa một trang bề ngang"]
+    setup.pageOrder = "overThenDown"  # a block of rows is read across its pages before the next block
+    if repeat:
+        ws.print_title_cols = repeat
+    ws.print_options.gridLines = True
+    ws.col_breaks = ColBreak()
+    for position in cuts:  # Break(id=n): a page ends after the n-th column, so the next starts at 0-based n
+        ws.col_breaks.append(Break(id=position))
+    pages = "một trang" if not cuts else f"{len(cuts) + 1} trang"
+    return [f"tab '{title}': trang in A4 ngang, {pages} bề ngang, lặp dòng tiêu đề"]
+
+
+PRINTABLE_MM = 297 - 2 * 19  # A4 landscape less the default margins (0.75 in each side)
+MM_PER_CHARACTER = 2.5  # measured on LibreOffice's PDF of the demo (the nominal 7 px would be 1.85 mm)
+SCALE_MARGIN = 0.95
+
+
+def _scale_for(ws: Worksheet, cuts: list[int], repeat_columns: int) -> int:
+    """The print scale (%) at which the widest block of columns, with the repeated ones, fits a page."""
+    def mm(position: int) -> float:  # a column's width on paper at 100 %, as LibreOffice and Excel draw it
+        return (ws.column_dimensions[column_letter(position)].width or 8.43) * MM_PER_CHARACTER
+
+    edges = [0, *cuts, max(ws.max_column, cuts[-1] + 1)]
+    repeated = sum(mm(p) for p in range(repeat_columns))
+    widest = max(sum(mm(p) for p in range(a, b)) + (repeated if a else 0) for a, b in zip(edges, edges[1:]))
+    return max(10, min(100, int(PRINTABLE_MM / widest * 100 * SCALE_MARGIN)))
+
+
+def _ensure_readable(ws: Worksheet, title: str, tab: TabLayout, positions: dict[str, int]) -> list[str]:
+    """Long text wrapped, every value aligned to the top, amounts with grouped thousands, the job's
+    columns shaded whole: for the cells already there (one pass over them: an empty far corner
+    costs nothing) and, through the column's own style, for new ones. Values are never touched."""
+    touched: set[str] = set()
+    by_column = {positions[c.header] + 1: c for c in tab.columns}
+    for number, column in by_column.items():
+        dimension = ws.column_dimensions[column_letter(number - 1)]
+        alignment = WRAPPED if column.wrap else TOP
+        if (bool(dimension.alignment.wrap_text), dimension.alignment.vertical) != (bool(alignment.wrap_text), "top"):
+            dimension.alignment = alignment
+            touched.add(column.header)
+        if column.number_format and dimension.number_format != column.number_format:
+            dimension.number_format = column.number_format
+            touched.add(column.header)
+        if column.flag and dimension.fill.fgColor.rgb[-6:] != FLAG_CELL_FILL.fgColor.rgb[-6:]:
+            dimension.fill = FLAG_CELL_FILL
+            touched.add(column.header)
+    for (row, number), cell in list(ws._cells.items()):
+        column = by_column.get(number)
+        if row < 2 or column is None or isinstance(cell, MergedCell):
+            continue
+        alignment = WRAPPED if column.wrap else TOP
+        if cell.value is not None and (bool(cell.alignment.wrap_text), cell.alignment.vertical) != (
+                bool(alignment.wrap_text), "top"):
+            cell.alignment = alignment
+            touched.add(column.header)
+        if column.number_format and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) \
+                and cell.number_format != column.number_format:
+            cell.number_format = column.number_format
+            touched.add(column.header)
+        if column.flag and cell.fill.fgColor.rgb[-6:] != FLAG_CELL_FILL.fgColor.rgb[-6:]:
+            cell.fill = FLAG_CELL_FILL
+            touched.add(column.header)
+    changes = [f"tab '{title}': định dạng cột '{c.header}'" for c in tab.columns if c.header in touched]
+    if fit_row_heights(ws, sorted({row for row, _ in ws._cells})):
+        changes.append(f"tab '{title}': chiều cao dòng theo nội dung")
+    return changes
+
+
+def fit_row_heights(ws: Worksheet, rows: list[int] | range) -> int:
+    """Each row as tall as its longest wrapped cell, from the column widths (a spreadsheet file
+    keeps row heights; LibreOffice and Excel do not grow a row for text written by a program).
+    Linear in the cells of the rows asked: the cells are looked up, not scanned for."""
+    width = max((c for _, c in ws._cells), default=0)
+    per_line = {c: max(int((ws.column_dimensions[column_letter(c - 1)].width or 8.43) * 1.1), 1)
+                for c in range(1, width + 1)}
+    changed = 0
+    for row in rows:
+        lines = 1
+        for column, characters in per_line.items():
+            cell = ws._cells.get((row, column))
+            if cell is not None and isinstance(cell.value, str) and cell.alignment.wrap_text:
+                lines = max(lines, sum(max(1, -(-len(part) // characters)) for part in cell.value.split("\n")))
+        height = min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
+        if ws.row_dimensions[row].height != height:
+            ws.row_dimensions[row].height = height
+            changed += 1
+    return changed
 
 
 def _ensure_list(book: openpyxl.Workbook, lists_title: str, column: Any) -> list[str]:
