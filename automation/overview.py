@@ -44,6 +44,17 @@ def count_units(intake: Intake, verdicts: Iterable[Verdict]) -> list[UnitCounts]
     return counts
 
 
+def overview_groups(campaign: Campaign) -> tuple[tuple[int, int], ...]:
+    """The header groups of `overview_table`: the unit, the statuses, the review, proposals per tier,
+    approvals per tier, the ids and the note (0-based, inclusive)."""
+    sizes = (4, len(Status), len(ReviewState), len(campaign.tiers), len(campaign.tiers), 2)
+    groups, first = [], 0
+    for size in sizes:
+        groups.append((first, first + size - 1))
+        first += size
+    return tuple(groups)
+
+
 def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister, now: dt.datetime
                    ) -> list[list[Any]]:
     """The whole Tổng hợp tab: a row per unit, the totals, the time of the sync."""

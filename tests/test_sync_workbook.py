@@ -475,3 +475,17 @@ def test_a_kill_during_the_save_leaves_a_temporary_file_the_next_save_removes(bo
     leftover.write_bytes(b"half a workbook")
     run(book, campaign, schema)
     assert not leftover.exists()
+
+
+def test_the_overview_prints_on_one_landscape_page_with_its_groups_told_apart(book, campaign, schema):
+    run(book, campaign, schema)
+    ws = openpyxl.load_workbook(book)["Tổng hợp"]
+    header = [c.value for c in ws[1]]
+    fill = {h: ws.cell(1, i + 1).fill.fgColor.rgb[-6:] for i, h in enumerate(header) if h}
+    proposed, approved = "Đề nghị: Huân chương Lao động", "Đã đồng ý: Huân chương Lao động"
+    assert fill[proposed] != fill[approved] and fill["Hợp lệ"] != fill["Chờ thẩm định"]
+    assert ws.freeze_panes == "D2" and ws.column_dimensions["B"].width == 40
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    totals = next(r for r in ws.iter_rows() if r[0].value == "Tổng cộng")
+    assert totals[0].font.bold and totals[3].font.bold

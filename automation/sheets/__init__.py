@@ -97,6 +97,9 @@ class SheetUpdate:
     log_title: str
     log_header: list[str]
     log_row: list[Any]  # appended to Nhật ký
+    # Tổng hợp's header groups, (first, last) 0-based columns: shaded by turns so a printed page tells
+    # the "Đề nghị" columns from the "Đã đồng ý" ones.
+    overview_groups: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ LINE_HEIGHT = 15.0  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409.0  # the most a spreadsheet row may be
 HEADER_FONT = Font(name="Times New Roman", bold=True)
 CHECKBOX_CHOICES = ("Có", "Không")
+TOTAL_LABEL = "Tổng cộng"  # Tổng hợp's totals rows, in bold
 
 
 class Workbook:
@@ -163,7 +164,9 @@ class Workbook:
                         cell.alignment = WRAPPED if key in ("messages", "document") else TOP
             fit_row_heights(ws, [flags.row for flags in tab.rows])
         if update.overview is not None:
-            _replace_rows(_tab(book, _title_like(book, update.overview_title)), update.overview)
+            overview = _tab(book, _title_like(book, update.overview_title))
+            _replace_rows(overview, update.overview)
+            _dress_overview(overview, update.overview, update.overview_groups)
         log = _tab(book, _title_like(book, update.log_title))
         if log.max_row == 1 and log.cell(1, 1).value is None:
             _write_row(log, 1, update.log_header)
@@ -339,6 +342,37 @@ def _replace_rows(ws: Worksheet, table: list[list[Any]]) -> None:
         cell = ws.cell(1, c)
         if not cell.font.bold:
             _style_header(cell, flag=True)
+
+
+GROUP_FILLS = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FCE4D6"))
+OVERVIEW_WIDTHS = {0: 11, 1: 40, 2: 14}  # code, name, tab; the numbers take NUMBER_WIDTH
+NUMBER_WIDTH = 11
+
+
+def _dress_overview(ws: Worksheet, table: list[list[Any]], groups: tuple[tuple[int, int], ...]) -> None:
+    """Tổng hợp on screen and on one landscape page across: widths, a wrapped header shaded by group,
+    the unit's columns frozen, the totals in bold, the header row on every page."""
+    header = table[0] if table else []
+    for c in range(len(header)):
+        width = OVERVIEW_WIDTHS.get(c, NUMBER_WIDTH)
+        if ws.column_dimensions[column_letter(c)].width != width:
+            ws.column_dimensions[column_letter(c)].width = width
+    for number, (first, last) in enumerate(groups):
+        for c in range(first, min(last, len(header) - 1) + 1):
+            cell = ws.cell(1, c + 1)
+            if cell.fill.fgColor.rgb[-6:] != GROUP_FILLS[number % 2].fgColor.rgb[-6:]:
+                cell.fill = GROUP_FILLS[number % 2]
+    if ws.row_dimensions[1].height != 6 * LINE_HEIGHT:
+        ws.row_dimensions[1].height = 6 * LINE_HEIGHT  # "Đã đồng ý: Bằng khen của Viện trưởng VKSND tối cao"
+    for r, row in enumerate(table, start=1):
+        bold = bool(row) and row[0] == TOTAL_LABEL or (len(row) > 1 and row[1] == TOTAL_LABEL)
+        for c in range(1, len(row) + 1):
+            cell = ws.cell(r, c)
+            if r > 1 and bool(cell.font.bold) != bold:
+                cell.font = Font(bold=bold)
+    if ws.freeze_panes != "D2":
+        ws.freeze_panes = "D2"
+    _ensure_printing(ws, ws.title)
 
 
 def _unmerge_flag_cell(ws: Worksheet, cell: MergedCell, flag_positions: set[int]) -> Any:
