@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 
-.PHONY: demo test campaign lint wheel-check bench templates previews constraints clean
+.PHONY: demo test campaign lint wheel-check bench templates previews guides constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thidua needs Python 3.11 or newer")'
@@ -52,3 +52,6 @@ constraints:  ## re-pin the whole tree after a change to pyproject.toml's depend
 
 clean:
 	rm -rf $(VENV) demo build bench/results/*.tmp
+
+guides: $(STAMP)  ## docs/huong-dan-don-vi.md from the text the spreadsheet's Hướng dẫn tab shows
+	$(BIN)/python -c 'from automation.guide import write_unit_guide; write_unit_guide()'

@@ -11,6 +11,7 @@ import datetime as dt
 from automation.campaign import Campaign
 from automation.errors import ThiduaError
 from automation.findings import Status
+from automation.guide import SECTION, unit_guide
 from automation.intake import read_intake
 from automation.nomination import Unit
 from automation.schema import Column, Key, Schema
@@ -20,34 +21,8 @@ STATUS_FILLS = {Status.HOP_LE.value: "C6EFCE", Status.CAN_BO_SUNG.value: "FFEB9C
 
 
 def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...]:
-    tiers = "; ".join(f"{t.name} ({t.copies:02d} bộ)" for t in campaign.tiers)
-    lines = [
-        f"HƯỚNG DẪN ĐỀ NGHỊ KHEN THƯỞNG — {campaign.short_name or campaign.name} (Kế hoạch {campaign.code})",
-        "",
-        "1. Mỗi đơn vị nhập vào tab mang tên đơn vị mình; mỗi dòng là một cá nhân hoặc một tập thể được đề nghị.",
-        "2. Chọn giá trị trong danh sách thả xuống ở các cột Đối tượng, Giới tính, Hình thức đề nghị, "
-        f"{schema.header(Key.AWARD_CLASS)} (chỉ với hình thức có hạng), Nhóm thành tích, Phạm vi ảnh hưởng.",
-        "3. Tóm tắt thành tích ghi rõ thành tích, cấp độ và phạm vi ảnh hưởng, "
-        f"ít nhất {campaign.min_summary_length} ký tự; với tập thể, ghi thêm cột "
-        f"'{schema.header(Key.SITUATION)}' (chức năng, nhiệm vụ, đặc điểm tình hình).",
-        f"4. Số bộ hồ sơ bản chính theo hình thức: {tiers}.",
-        "5. Khi dòng đã đúng, chương trình lập bản tóm tắt thành tích (liên kết ở cột Văn bản): in, trình Thủ "
-        f"trưởng đơn vị ký, rồi chọn 'Có' ở cột '{schema.header(Key.HEAD_CONFIRMED)}'.",
-        f"6. Ngày đề nghị ghi theo dạng dd/mm/yyyy, từ ngày {campaign.window_start:%d/%m/%Y}.",
-        "7. Không sửa các cột màu xám (Mã hồ sơ, Trạng thái, Nội dung cần sửa, Văn bản, Kiểm tra lúc): "
-        "chương trình tự ghi sau mỗi lần kiểm tra.",
-        f"8. Cột '{schema.header(Key.OFFICE_REVIEW)}' và '{schema.header(Key.OFFICE_NOTE)}' do Văn phòng ghi; "
-        "dòng đầu của cột Nội dung cần sửa cho biết hồ sơ đang chờ thẩm định, đã được đưa vào tờ trình, "
-        "không được đồng ý hay cần bổ sung gì.",
-        "",
-        "Ý nghĩa trạng thái:",
-        f"• {Status.HOP_LE.value}: đủ điều kiện; chờ Văn phòng thẩm định.",
-        f"• {Status.CAN_BO_SUNG.value}: hồ sơ còn thiếu "
-        "(thiếu thông tin, thiếu bộ hồ sơ, chưa xác nhận, tóm tắt quá ngắn).",
-        f"• {Status.KHONG_HOP_LE.value}: thông tin nhập chưa đúng (sai danh sách, sai ngày, sai phạm vi, trùng người).",
-        "Xem cột 'Nội dung cần sửa' để biết cần sửa gì; sửa xong, lần kiểm tra sau sẽ cập nhật trạng thái.",
-    ]
-    return tuple((line,) for line in lines)
+    """The `Hướng dẫn` tab: the units' guide (automation.guide), one line per row."""
+    return tuple((line.removeprefix(SECTION),) for line in unit_guide(schema, campaign))
 
 
 # A unit tab has some 25 columns: on one A4 page across they would print at 3 pt. On paper each

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from automation.connect import load_rules, open_spreadsheet  # noqa: E402
 from automation.demo import build_demo  # noqa: E402
 from automation.documents import TEMPLATES, documents_for  # noqa: E402
+from automation.operations import run_demo  # noqa: E402
 from automation.render import Renderer  # noqa: E402
 from automation.sync import evaluate  # noqa: E402
 
@@ -61,6 +62,34 @@ def main() -> None:
                 subprocess.run([pdftoppm, "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page),
                                 str(source.with_suffix(".pdf")), str(target)], check=True, timeout=120)
                 print(f"wrote {target}.png")
+        sheets(work / "synced", soffice, pdftoppm)
+
+
+# The workbook as the Office prints it: (image name, tab, page of that tab's printout).
+SHEETS = (("bang-tinh-don-vi", "P1", 1), ("bang-tinh-don-vi-cot-chuong-trinh", "P1", 4), ("tong-hop", "Tổng hợp", 1))
+
+
+def sheets(folder: Path, soffice: str, pdftoppm: str) -> None:
+    """Page images of a unit tab and of Tổng hợp after the demo's sync, printed with the settings
+    `thidua setup` gave them (each tab alone: a copy with the other tabs hidden)."""
+    import openpyxl
+
+    settings, _ = run_demo(folder)
+    assert settings.workbook is not None
+    for name, title, page in SHEETS:
+        book = openpyxl.load_workbook(settings.workbook)
+        for ws in book.worksheets:
+            ws.sheet_state = "visible" if ws.title == title else "hidden"
+            ws.sheet_view.tabSelected = ws.title == title
+        book.active = book.sheetnames.index(title)
+        source = folder / f"{name}.xlsx"
+        book.save(source)
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                       check=True, capture_output=True, timeout=300)
+        target = DOCS / name
+        subprocess.run([pdftoppm, "-r", "70", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                        str(source.with_suffix(".pdf")), str(target)], check=True, timeout=120)
+        print(f"wrote {target}.png")
 
 
 if __name__ == "__main__":

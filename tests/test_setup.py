@@ -149,3 +149,28 @@ def test_a_new_units_tab_goes_after_the_other_units_not_after_the_jobs_tabs(tmp_
     setup(path, schema, campaign)
     names = openpyxl.load_workbook(path).sheetnames
     assert names == ["Hướng dẫn", "Đơn vị", "Gò Dầu", "Tân Châu", "Tổng hợp", "Nhật ký", "Danh mục"]
+
+
+def test_the_units_guide_in_docs_is_the_text_the_guide_tab_shows(schema, campaign, tmp_path):
+    from pathlib import Path
+
+    from automation.guide import UNIT_GUIDE, as_markdown, unit_guide, write_unit_guide
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    assert (docs / UNIT_GUIDE).read_text(encoding="utf-8") == as_markdown(unit_guide(schema, campaign)), \
+        "run 'make guides'"
+    assert write_unit_guide(tmp_path / "g.md").read_text(encoding="utf-8") == (docs / UNIT_GUIDE).read_text("utf-8")
+    path = tmp_path / "b.xlsx"
+    setup(path, schema, campaign)
+    shown = [r[0] for r in read_workbook(path)["Hướng dẫn"] if r and r[0]]
+    assert shown[0].startswith("HƯỚNG DẪN ĐỀ NGHỊ KHEN THƯỞNG")
+    assert "2. Bản tóm tắt thành tích và xác nhận của Thủ trưởng" in shown  # a heading, without its "## "
+
+
+def test_three_guides_in_vietnamese_are_linked_from_the_readmes_first_screen():
+    import unicodedata
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    first_screen = "\n".join(root.joinpath("README.md").read_text(encoding="utf-8").splitlines()[:20])
+    for name in ("huong-dan-don-vi.md", "huong-dan-van-phong.md", "huong-dan-cai-dat.md"):
+        text = (root / "docs" / name).read_text(encoding="utf-8")
+        assert f"docs/{name}" in first_screen and unicodedata.is_normalized("NFC", text) and len(text) > 2000, name

@@ -403,8 +403,13 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
         if tab.rows and ws.max_row == 1 and ws.cell(1, 1).value is None:
             for r, row in enumerate(tab.rows, start=1):
                 _write_row(ws, r, list(row))
+                ws.cell(r, 1).alignment = WRAPPED
+                if row and row[0][:2].rstrip(".").isdigit():  # a section heading ("1. …")
+                    ws.cell(r, 1).font = Font(bold=True)
             ws.column_dimensions["A"].width = 110
             ws.cell(1, 1).font = Font(name="Times New Roman", bold=True, size=14)
+            fit_row_heights(ws, range(1, len(tab.rows) + 1))
+            changes += _ensure_printing(ws, title)
             changes.append(f"ghi hướng dẫn vào tab '{title}'")
         return changes
     repair = repair_headers(title, [c.value for c in ws[1]], tab.columns)
@@ -517,10 +522,10 @@ def _ensure_readable(ws: Worksheet, title: str, tab: TabLayout, positions: dict[
             dimension.fill = FLAG_CELL_FILL
             touched.add(column.header)
     for (row, number), cell in list(ws._cells.items()):
-        column = by_column.get(number)
-        if row < 2 or column is None or isinstance(cell, MergedCell):
+        found = by_column.get(number)
+        if row < 2 or found is None or isinstance(cell, MergedCell):
             continue
-        alignment = WRAPPED if column.wrap else TOP
+        column, alignment = found, WRAPPED if found.wrap else TOP
         if cell.value is not None and (bool(cell.alignment.wrap_text), cell.alignment.vertical) != (
                 bool(alignment.wrap_text), "top"):
             cell.alignment = alignment
