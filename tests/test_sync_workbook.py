@@ -489,3 +489,20 @@ def test_the_overview_prints_on_one_landscape_page_with_its_groups_told_apart(bo
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     totals = next(r for r in ws.iter_rows() if r[0].value == "Tổng cộng")
     assert totals[0].font.bold and totals[3].font.bold
+
+
+def test_the_overview_draws_its_charts_from_the_rows_the_sync_wrote(book, campaign, schema):
+    run(book, campaign, schema)
+    run(book, campaign, schema, now=NOW + dt.timedelta(hours=1))  # drawn again, not added twice
+    ws = openpyxl.load_workbook(book)["Tổng hợp"]
+    header = [c.value for c in ws[1]]
+    assert len(ws._charts) == 2
+    by_status, per_tier = ws._charts
+    refs = [s.val.numRef.f for s in by_status.series]
+    statuses = [openpyxl.utils.get_column_letter(header.index(s) + 1) for s in ("Hợp lệ", "Cần bổ sung", "Không hợp lệ")]
+    assert refs == [f"'Tổng hợp'!${c}$2:${c}$3" for c in statuses]  # the two units' rows
+    first = openpyxl.utils.get_column_letter(header.index("Đề nghị: Huân chương Lao động") + 1)
+    last = openpyxl.utils.get_column_letter(header.index("Đề nghị: Giấy khen của Viện trưởng VKSND tỉnh") + 1)
+    assert per_tier.series[0].val.numRef.f == f"'Tổng hợp'!${first}$4:${last}$4"  # the totals row
+    width = openpyxl.utils.get_column_letter(len([h for h in header if h]))
+    assert ws.print_area == f"'Tổng hợp'!$A$1:${width}${ws.max_row}"  # the table on paper; the charts on screen

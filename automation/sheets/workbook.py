@@ -24,6 +24,7 @@ import openpyxl
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.datetime import from_excel
 from openpyxl.cell.cell import MergedCell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -344,6 +345,7 @@ def _replace_rows(ws: Worksheet, table: list[list[Any]]) -> None:
             _style_header(cell, flag=True)
 
 
+STATUS_CHART_COLOURS = ("70AD47", "FFC000", "C00000")  # the statuses in Tổng hợp's order: green, amber, red
 GROUP_FILLS = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FCE4D6"))
 OVERVIEW_WIDTHS = {0: 11, 1: 40, 2: 14}  # code, name, tab; the numbers take NUMBER_WIDTH
 NUMBER_WIDTH = 11
@@ -373,6 +375,34 @@ def _dress_overview(ws: Worksheet, table: list[list[Any]], groups: tuple[tuple[i
     if ws.freeze_panes != "D2":
         ws.freeze_panes = "D2"
     _ensure_printing(ws, ws.title)
+    units = next((r for r, row in enumerate(table) if row and row[0] == TOTAL_LABEL), 0) - 1
+    if len(groups) >= 4 and units > 0:
+        _place_charts(ws, len(header), units, statuses=groups[1], proposed=groups[3])
+        ws.print_area = f"A1:{column_letter(len(header) - 1)}{len(table)}"  # the table; the charts are for the screen
+
+
+def _place_charts(ws: Worksheet, width: int, units: int, *, statuses: tuple[int, int],
+                  proposed: tuple[int, int]) -> None:
+    """Two charts beside the table, drawn again at every sync from the rows just written: each
+    unit's rows by status (stacked), and the nominees proposed per tier (the totals row)."""
+    ws._charts = []
+    by_status = BarChart()
+    by_status.type, by_status.grouping, by_status.overlap = "bar", "stacked", 100
+    by_status.title = "Trạng thái hồ sơ theo đơn vị"
+    by_status.add_data(Reference(ws, min_col=statuses[0] + 1, max_col=statuses[1] + 1, min_row=1, max_row=1 + units),
+                       titles_from_data=True)
+    by_status.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + units))
+    for series, colour in zip(by_status.series, STATUS_CHART_COLOURS):  # valid, incomplete, invalid
+        series.graphicalProperties.solidFill = colour
+    by_status.height, by_status.width = max(7.5, 0.6 * units + 3), 16
+    ws.add_chart(by_status, f"{column_letter(width + 1)}2")
+    per_tier = BarChart()
+    per_tier.title, per_tier.legend = "Số đề nghị theo hình thức khen thưởng", None
+    per_tier.add_data(Reference(ws, min_col=proposed[0] + 1, max_col=proposed[1] + 1, min_row=2 + units,
+                                max_row=2 + units), from_rows=True)
+    per_tier.set_categories(Reference(ws, min_col=proposed[0] + 1, max_col=proposed[1] + 1, min_row=1, max_row=1))
+    per_tier.height, per_tier.width = 7.5, 16
+    ws.add_chart(per_tier, f"{column_letter(width + 1)}{int(by_status.height * 2) + 6}")
 
 
 def _unmerge_flag_cell(ws: Worksheet, cell: MergedCell, flag_positions: set[int]) -> Any:
