@@ -181,7 +181,7 @@ RESPONSES = [  # (method, path pattern) → schema, for every request thidua mak
 
 def test_the_fakes_answers_to_thiduas_requests_match_the_discovery_schemas(tmp_path, fake, credentials_file):
     from automation.demo import build_demo
-    from automation.operations import sync_once
+    from automation.operations import set_up_spreadsheet, sync_once
     from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_merges, workbook_tabs
     now = dt.datetime(2022, 1, 10, 9, 30)  # after every date in the demo
     demo = build_demo(tmp_path / "demo")
@@ -189,10 +189,12 @@ def test_the_fakes_answers_to_thiduas_requests_match_the_discovery_schemas(tmp_p
                                           merges=workbook_merges(demo.workbook))
     drive = fake.add_shared_drive("Thi đua", members={ACCOUNT})
     settings = google_settings(fake, credentials_file, spreadsheet_id, fake.add_folder("Hồ sơ", drive, drive_id=drive))
+    set_up_spreadsheet(settings)  # the grid answers too: formats, validations, column widths
     sync_once(settings, now=now)
     sheet = fake.spreadsheets[spreadsheet_id].sheet("P1")
-    sheet.rows[1][5] = "Kiểm sát viên cao cấp"  # something to update, something to archive
-    sheet.rows[2][13] = "Không"
+    header = sheet.rows[0]
+    sheet.rows[1][header.index("Chức vụ")] = "Kiểm sát viên cao cấp"  # something to update, something to archive
+    sheet.rows[2][header.index("Số bộ hồ sơ bản chính đã nộp")] = 0
     sync_once(settings, now=now)
     checked, problems = set(), []
     for request in fake.requests:

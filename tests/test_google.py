@@ -398,6 +398,16 @@ def test_setup_on_google_in_one_batch_update_then_nothing(fake, credentials_file
     assert gd.validations[(5, header.index("Thủ trưởng đơn vị xác nhận"))]["condition"]["type"] == "BOOLEAN"
     colours = {f["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for f in gd.conditional_formats}
     assert colours == {"Hợp lệ", "Cần bổ sung", "Không hợp lệ"}
+    # read on screen: long text wrapped (Google grows the row), everything to the top, amounts grouped,
+    # the job's columns shaded whole, widths from the schema — in the same single batchUpdate
+    summary, money = header.index("Tóm tắt thành tích"), header.index("Đóng góp vật chất (đồng)")
+    assert gd.formats[(1, summary)] == {"verticalAlignment": "TOP", "wrapStrategy": "WRAP"}
+    assert gd.formats[(999, money)]["numberFormat"] == {"type": "NUMBER", "pattern": "#,##0"}
+    assert gd.formats[(1, header.index("Đối tượng"))] == {"verticalAlignment": "TOP"}
+    for flag in JOB:
+        assert gd.formats[(1, header.index(flag))]["backgroundColor"] == {"red": 0.949, "green": 0.949,
+                                                                        "blue": 0.949}, flag
+    assert gd.column_pixels[summary] == 45 * 7 + 5 and (0, summary) not in gd.formats  # the header keeps its look
     protections = {p["description"]: p for p in gd.protected_ranges}
     unit = protections["thidua: tab đơn vị 'Gò Dầu'"]
     assert set(unit["editors"]["users"]) == {"gd@vks.vn", OFFICE, ACCOUNT}

@@ -499,7 +499,8 @@ def test_the_overview_draws_its_charts_from_the_rows_the_sync_wrote(book, campai
     assert len(ws._charts) == 2
     by_status, per_tier = ws._charts
     refs = [s.val.numRef.f for s in by_status.series]
-    statuses = [openpyxl.utils.get_column_letter(header.index(s) + 1) for s in ("Hợp lệ", "Cần bổ sung", "Không hợp lệ")]
+    statuses = [openpyxl.utils.get_column_letter(header.index(s) + 1)
+                for s in ("Hợp lệ", "Cần bổ sung", "Không hợp lệ")]
     assert refs == [f"'Tổng hợp'!${c}$2:${c}$3" for c in statuses]  # the two units' rows
     first = openpyxl.utils.get_column_letter(header.index("Đề nghị: Huân chương Lao động") + 1)
     last = openpyxl.utils.get_column_letter(header.index("Đề nghị: Giấy khen của Viện trưởng VKSND tỉnh") + 1)

@@ -15,7 +15,7 @@ only into the flag columns, Tổng hợp and Nhật ký.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import gspread
@@ -29,7 +29,12 @@ from automation.text import fold, title_like
 
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
 SETUP_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties),conditionalFormats,protectedRanges)"
-GRID_FIELDS = "sheets(properties(sheetId,title),data(startRow,rowData(values(userEnteredValue,dataValidation))))"
+GRID_FIELDS = ("sheets(properties(sheetId,title),data(startRow,columnMetadata(pixelSize),"
+               "rowData(values(userEnteredValue,dataValidation,userEnteredFormat))))")
+FORMAT_FIELDS = ("verticalAlignment", "wrapStrategy", "numberFormat", "backgroundColor")
+GROUPED_NUMBER = {"type": "NUMBER", "pattern": "#,##0"}  # grouped by the spreadsheet's locale: 2.000.000 in vi_VN
+FLAG_BACKGROUND = "F2F2F2"  # the job's columns, shaded whole
+PIXELS_PER_CHARACTER = 7
 READ = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 GROW_ROWS = 500  # rows added at once when Nhật ký or Tổng hợp reach the end of their grid
 
@@ -181,15 +186,15 @@ class GoogleSheet:
                     requests.append(_cells(sheet["properties"]["sheetId"], 0, 0, [list(r) for r in tab.rows]))
                     changes.append(f"ghi hướng dẫn vào tab '{tab.title}'")
                 title = tab.title
-            header, row2 = cells.get(title, ([], []))
-            requests += self._setup_tab(tab, sheet, header, row2, layout, changes)
+            header, row2, pixels = cells.get(title, ([], [], []))
+            requests += self._setup_tab(tab, sheet, header, row2, layout, changes, pixels=pixels)
         if requests:
             self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
                        "tạo tab, định dạng và bảo vệ")
         return changes
 
-    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-        """Headers (row 1) and the data validation of row 2, for the tabs that exist."""
+    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[str], list[dict[str, Any]], list[int]]]:
+        """Headers (row 1), the validation and format of row 2, and the column widths, for the tabs that exist."""
         if not titles:
             return {}
         data = self._call(lambda: self.http.fetch_sheet_metadata(self.spreadsheet_id, params={
@@ -201,11 +206,12 @@ class GoogleSheet:
             first = rows[0].get("values", []) if rows else []
             second = rows[1].get("values", []) if len(rows) > 1 else []
             header = [str(next(iter(c.get("userEnteredValue", {"": ""}).values()))) for c in first]
-            out[sheet["properties"]["title"]] = (header, second)
+            pixels = [m.get("pixelSize", 100) for m in (sheet.get("data") or [{}])[0].get("columnMetadata", [])]
+            out[sheet["properties"]["title"]] = (header, second, pixels)
         return out
 
     def _setup_tab(self, tab: Any, sheet: dict[str, Any], header: list[str], row2: list[dict[str, Any]],
-                   layout: Layout, changes: list[str]) -> list[dict[str, Any]]:
+                   layout: Layout, changes: list[str], *, pixels: Sequence[int] = ()) -> list[dict[str, Any]]:
         props = sheet["properties"]
         sheet_id, title = props["sheetId"], props["title"]
         rows = props.get("gridProperties", {}).get("rowCount", 1000)
@@ -234,6 +240,18 @@ class GoogleSheet:
             if rule and current != rule:
                 requests.append({"setDataValidation": {"range": column_range, "rule": rule}})
                 changes.append(f"tab '{title}': danh sách chọn cho cột '{column.header}'")
+            wanted = _format(column)
+            current = row2[at].get("userEnteredFormat", {}) if at < len(row2) else {}
+            if any(current.get(name) != value for name, value in wanted.items()):
+                requests.append({"repeatCell": {"range": column_range, "cell": {"userEnteredFormat": wanted},
+                                                "fields": f"userEnteredFormat({','.join(wanted)})"}})
+                changes.append(f"tab '{title}': định dạng cột '{column.header}'")
+            width = column.width * PIXELS_PER_CHARACTER + 5
+            if (pixels[at] if at < len(pixels) else 100) == 100 and width != 100:  # never undo a width someone chose
+                requests.append({"updateDimensionProperties": {"range": {
+                    "sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": at, "endIndex": at + 1},
+                    "properties": {"pixelSize": width}, "fields": "pixelSize"}})
+                changes.append(f"tab '{title}': độ rộng cột '{column.header}'")
             if column.status_colours:
                 for status, colour in layout.status_fills.items():
                     if (at, status) not in existing_formats:
@@ -310,6 +328,19 @@ def _at(row: list[Any], at: int) -> Any:
 
 def _id_cell(row: list[Any], at: int) -> str:
     return str(row[at]).strip().upper() if at < len(row) and row[at] not in (None, "") else ""
+
+
+def _format(column: Any) -> dict[str, Any]:
+    """The cells of a column below its header: to the top, long text wrapped (Google then grows the
+    row to fit), amounts grouped, the job's columns shaded. Only the fields named are set."""
+    wanted: dict[str, Any] = {"verticalAlignment": "TOP"}
+    if column.wrap:
+        wanted["wrapStrategy"] = "WRAP"
+    if column.number_format:
+        wanted["numberFormat"] = GROUPED_NUMBER
+    if column.flag:
+        wanted["backgroundColor"] = _rgb(FLAG_BACKGROUND)
+    return wanted
 
 
 def _condition_text(rule: dict[str, Any]) -> str | None:

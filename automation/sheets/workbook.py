@@ -385,7 +385,7 @@ def _place_charts(ws: Worksheet, width: int, units: int, *, statuses: tuple[int,
                   proposed: tuple[int, int]) -> None:
     """Two charts beside the table, drawn again at every sync from the rows just written: each
     unit's rows by status (stacked), and the nominees proposed per tier (the totals row)."""
-    ws._charts = []
+    vars(ws)["_charts"].clear()  # the previous sync's charts (openpyxl has no public way to remove one)
     by_status = BarChart()
     by_status.type, by_status.grouping, by_status.overlap = "bar", "stacked", 100
     by_status.title = "Trạng thái hồ sơ theo đơn vị"

@@ -46,6 +46,8 @@ class Sheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, end-exclusive
     hidden: bool = False
     validations: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (row, col) → rule
+    formats: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (row, col) → userEnteredFormat
+    column_pixels: dict[int, int] = field(default_factory=dict)  # column → width in pixels (default 100)
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
 

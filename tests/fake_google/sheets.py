@@ -3,7 +3,8 @@
 Recorded behaviour (gspread's cassettes): the metadata shape, quoted titles in returned ranges,
 whole-column ranges clipped to the grid, trailing empty cells and rows trimmed, `updatedRange`
 naming the cells written. Inferred from the discovery document: UNFORMATTED_VALUE /
-SERIAL_NUMBER rendering, `null` in written values leaving a cell unchanged, the grid-limit error.
+SERIAL_NUMBER rendering, `null` in written values leaving a cell unchanged, the grid-limit error,
+repeatCell of format fields and column widths (columnMetadata.pixelSize, 100 by default).
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ def _grid_data(spreadsheet: Spreadsheet, ranges: list[str]) -> list[dict[str, An
                 values.pop()
             rows.append({"values": values} if values else {})
         entry = out.setdefault(sheet.title, {**sheet_resource(sheet, spreadsheet.sheets.index(sheet)), "data": []})
-        entry["data"].append({"startRow": r1, "rowData": rows})
+        columns = [{"pixelSize": sheet.column_pixels.get(c, DEFAULT_COLUMN_PIXELS)}
+                   for c in range(grid.start_col or 0, c2)]
+        entry["data"].append({"startRow": r1, "rowData": rows, "columnMetadata": columns})
     return list(out.values())
 
 
@@ -114,6 +117,8 @@ def _grid_cell(sheet: Sheet, r: int, c: int) -> dict[str, Any]:
         cell["userEnteredValue"] = {key: value}
     if (r, c) in sheet.validations:
         cell["dataValidation"] = copy.deepcopy(sheet.validations[(r, c)])
+    if sheet.formats.get((r, c)):
+        cell["userEnteredFormat"] = copy.deepcopy(sheet.formats[(r, c)])
     return cell
 
 
@@ -245,6 +250,8 @@ def _arithmetic(text: str) -> Any:
     return int(result) if float(result).is_integer() else result
 
 
+DEFAULT_COLUMN_PIXELS = 100  # a new sheet's column width (inferred from the Sheets UI)
+
 # ------------------------------------------------------------------ spreadsheets.batchUpdate
 
 def batch_update(state: State, request: Request, spreadsheet_id: str) -> Answer:
@@ -358,6 +365,36 @@ def _set_data_validation(state: State, spreadsheet: Spreadsheet, args: dict[str,
     return {}
 
 
+def _repeat_cell(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+    """repeatCell of userEnteredFormat fields only (what setup sends): each field the mask names is
+    set from the given format, or cleared when the format leaves it out."""
+    target = args["range"]
+    sheet = _sheet_by_id(spreadsheet, target["sheetId"], "repeatCell")
+    mask = re.fullmatch(r"userEnteredFormat\(([\w,]+)\)", args.get("fields", ""))
+    if mask is None:
+        raise HttpError(400, "repeatCell: this fake supports only fields=userEnteredFormat(…)")
+    given = args.get("cell", {}).get("userEnteredFormat", {})
+    for r in range(target.get("startRowIndex", 0), target.get("endRowIndex", sheet.row_count)):
+        for c in range(target.get("startColumnIndex", 0), target.get("endColumnIndex", sheet.column_count)):
+            current = sheet.formats.setdefault((r, c), {})
+            for name in mask.group(1).split(","):
+                if name in given:
+                    current[name] = copy.deepcopy(given[name])
+                else:
+                    current.pop(name, None)
+    return {}
+
+
+def _update_dimension_properties(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+    target = args["range"]
+    sheet = _sheet_by_id(spreadsheet, target["sheetId"], "updateDimensionProperties")
+    if target.get("dimension") != "COLUMNS" or args.get("fields") != "pixelSize":
+        raise HttpError(400, "updateDimensionProperties: this fake supports only column pixelSize")
+    for c in range(target["startIndex"], target["endIndex"]):
+        sheet.column_pixels[c] = args["properties"]["pixelSize"]
+    return {}
+
+
 def _add_conditional_format_rule(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
     rule = args["rule"]
     sheet = _sheet_by_id(spreadsheet, rule["ranges"][0]["sheetId"], "addConditionalFormatRule")
@@ -394,6 +431,8 @@ STRUCTURAL: dict[str, Callable[[State, Spreadsheet, dict[str, Any]], dict[str, A
     "updateSheetProperties": _update_sheet_properties,
     "updateCells": _update_cells,
     "setDataValidation": _set_data_validation,
+    "repeatCell": _repeat_cell,
+    "updateDimensionProperties": _update_dimension_properties,
     "addConditionalFormatRule": _add_conditional_format_rule,
     "addProtectedRange": _add_protected_range,
     "updateProtectedRange": _update_protected_range,
