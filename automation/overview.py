@@ -91,10 +91,11 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
 
 
 def by_unit_and_tier(units: list[UnitCounts], tiers: list[str]) -> list[list[Any]]:
-    """Where each unit's proposals stand with the Office, tier by tier, then each tier's totals. The
-    first column stays blank: the record-id register reads unit codes only from the table above."""
+    """Where each unit's proposals stand with the Office, tier by tier, then each tier's totals.
+    Unit codes in the first column are safe from the record-id register: it reads a count only in
+    the `Số mã hồ sơ đã cấp` column, which lies beyond these rows."""
     states = list(ReviewState)
-    rows: list[list[Any]] = [["", "Theo đơn vị và hình thức khen thưởng", "Hình thức khen thưởng", "Đề nghị",
+    rows: list[list[Any]] = [[CODE_HEADER, "Hình thức khen thưởng (theo đơn vị)", "Đề nghị",
                               *(s.value for s in states), "Đưa vào văn bản"]]
     totals = {t: [0] * (2 + len(states)) for t in tiers}
     for u in units:
@@ -103,8 +104,8 @@ def by_unit_and_tier(units: list[UnitCounts], tiers: list[str]) -> list[list[Any
                 continue
             numbers = [u.proposed[tier], *(u.reviews[(tier, s)] for s in states), u.included[tier]]
             totals[tier] = [a + b for a, b in zip(totals[tier], numbers)]
-            rows.append(["", u.name, tier, *numbers])
-    rows += [["", TOTAL, tier, *totals[tier]] for tier in tiers]
+            rows.append([u.code, tier, *numbers])
+    rows += [[TOTAL, tier, *totals[tier]] for tier in tiers]
     return rows
 
 

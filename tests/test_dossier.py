@@ -386,10 +386,13 @@ def test_the_overview_counts_where_proposals_stand_per_unit_and_tier(dossier, ca
     overview = read_workbook(dossier)["Tổng hợp"]
     gd = dict(zip(overview[0], overview[1]))
     assert (gd["Chờ thẩm định"], gd["Đã đồng ý"], gd["Không đồng ý"], gd["Yêu cầu bổ sung"]) == (1, 7, 1, 1)
-    start = next(i for i, r in enumerate(overview) if len(r) > 1 and r[1] == "Theo đơn vị và hình thức khen thưởng")
-    header = overview[start][1:]
-    rows = {(r[1], r[2]): {k: v for k, v in zip(header[2:], r[3:]) if k} for r in overview[start + 1:]
-            if len(r) > 2 and r[2]}
-    assert rows[(GD, GIAY_KHEN)] == {"Đề nghị": 6, "Chờ thẩm định": 1, "Đã đồng ý": 3, "Không đồng ý": 1,
-                                     "Yêu cầu bổ sung": 1, "Đưa vào văn bản": 2}
+    start = next(i for i, r in enumerate(overview) if len(r) > 1 and r[1] == "Hình thức khen thưởng (theo đơn vị)")
+    header = overview[start]
+    rows = {(r[0], r[1]): {k: v for k, v in zip(header[2:], r[2:]) if k} for r in overview[start + 1:]
+            if len(r) > 1 and r[1]}
+    assert rows[("GD", GIAY_KHEN)] == {"Đề nghị": 6, "Chờ thẩm định": 1, "Đã đồng ý": 3, "Không đồng ý": 1,
+                                       "Yêu cầu bổ sung": 1, "Đưa vào văn bản": 2}
     assert rows[("Tổng cộng", GIAY_KHEN)]["Đề nghị"] == 7 and rows[("Tổng cộng", HCLD)]["Đưa vào văn bản"] == 2
+    from automation.record_ids import IdRegister
+    from automation.sheets import TabData
+    assert IdRegister.read(TabData("Tổng hợp", overview)).issued == {"GD": 10, "P1": 1}  # the block is not read

@@ -63,7 +63,7 @@ def test_the_demo_runs_end_to_end_on_google_as_on_the_workbook(demo_on_google, f
     assert first["Văn bản"].startswith("https://docs.google.com/document/d/")
     summary = fake.values(settings.spreadsheet_id, "Tổng hợp")
     assert summary[0][0] == "Mã đơn vị" and any(r and r[0] == "Cập nhật lúc" for r in summary)
-    assert summary[-1][1] == "Tổng cộng"  # last: where proposals stand, per unit and tier
+    assert summary[-1][0] == "Tổng cộng"  # last: where proposals stand, per unit and tier
     log = fake.values(settings.spreadsheet_id, "Nhật ký")
     assert log[0][0] == "Bắt đầu" and log[1][-1].startswith("Thành công, có 1 lỗi")
     assert "không có tab 'Châu Thành'" in log[1][-1]  # registered, no tab: reported, not a crash

@@ -372,6 +372,9 @@ def _dress_overview(ws: Worksheet, table: list[list[Any]], groups: tuple[tuple[i
             cell = ws.cell(r, c)
             if r > 1 and bool(cell.font.bold) != bold:
                 cell.font = Font(bold=bold)
+            if r > 1 and c in (2, 3) and isinstance(cell.value, str) and not cell.alignment.wrap_text:
+                cell.alignment = WRAPPED  # a unit's name, a tier's name: whole on paper
+    fit_row_heights(ws, range(2, len(table) + 1))
     if ws.freeze_panes != "D2":
         ws.freeze_panes = "D2"
     _ensure_printing(ws, ws.title)
