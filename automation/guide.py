@@ -75,8 +75,14 @@ def unit_guide(schema: Schema, campaign: Campaign) -> list[str]:
     ]
 
 
+PICTURES = ("![Một tab đơn vị sau lần kiểm tra: các cột đơn vị nhập](bang-tinh-don-vi.png)",
+            "![Các cột màu xám do chương trình ghi](bang-tinh-don-vi-cot-chuong-trinh.png)",
+            "![Bản tóm tắt thành tích của một cá nhân](tom_tat_ca_nhan-huyen-trang-1.png)")
+
+
 def as_markdown(lines: list[str]) -> str:
-    """The guide as docs/huong-dan-don-vi.md."""
+    """The guide as docs/huong-dan-don-vi.md, with the pictures `make previews` draws (the sheet's
+    tab has the text only)."""
     out = [f"# {lines[0]}", ""]
     for line, following in zip(lines[1:], [*lines[2:], ""]):
         if line.startswith("• "):
@@ -85,6 +91,7 @@ def as_markdown(lines: list[str]) -> str:
                 out.append("")
         elif line:
             out += [line, ""]
+    out += ["## Hình ảnh", "", *(f"{picture}\n" for picture in PICTURES)]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -167,6 +167,7 @@ def test_the_units_guide_in_docs_is_the_text_the_guide_tab_shows(schema, campaig
 
 
 def test_three_guides_in_vietnamese_are_linked_from_the_readmes_first_screen():
+    import re
     import unicodedata
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
@@ -174,3 +175,5 @@ def test_three_guides_in_vietnamese_are_linked_from_the_readmes_first_screen():
     for name in ("huong-dan-don-vi.md", "huong-dan-van-phong.md", "huong-dan-cai-dat.md"):
         text = (root / "docs" / name).read_text(encoding="utf-8")
         assert f"docs/{name}" in first_screen and unicodedata.is_normalized("NFC", text) and len(text) > 2000, name
+        for target in re.findall(r"\]\(([^)#]+)\)", text):  # every picture and link it shows is there
+            assert (root / "docs" / target).exists(), (name, target)
