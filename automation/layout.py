@@ -32,7 +32,6 @@ def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...
 PAGE_STARTS = (Key.CATEGORY, Key.COPIES_SUBMITTED, Key.RECORD_ID)
 REPEATED_COLUMNS = 3
 WRAPPED_WIDTH = 20  # a text (or long choice) column this wide or wider holds sentences: wrapped
-MONEY = "[$-42A]#,##0"  # thousands grouped with dots whatever the reader's locale (vi-VN: 0x042A)
 
 
 def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLayout:
@@ -40,7 +39,7 @@ def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLay
                         choices=c.choices if c.type == "choice" else (), checkbox=c.type == "checkbox",
                         flag=flag, office=office, status_colours=c.key == Key.STATUS,
                         wrap=c.multiline or (c.type in ("text", "choice") and c.width >= WRAPPED_WIDTH),
-                        number_format=MONEY if c.type == "number" else "", page_break=c.key in PAGE_STARTS)
+                        grouped=c.type == "number", page_break=c.key in PAGE_STARTS)
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,

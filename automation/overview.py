@@ -44,14 +44,22 @@ def count_units(intake: Intake, verdicts: Iterable[Verdict]) -> list[UnitCounts]
     return counts
 
 
+def _header_groups(campaign: Campaign) -> list[list[str]]:
+    """Tổng hợp's header, group by group: the unit, the statuses, the review, proposals per tier,
+    approvals per tier, the ids and the note."""
+    tiers = [t.name for t in campaign.tiers]
+    approval = "Đưa vào tờ trình" if not campaign.office_approval_required else "Đã đồng ý"
+    return [[CODE_HEADER, "Tên đơn vị", "Tên tab", "Số dòng"], [s.value for s in Status],
+            [s.value for s in ReviewState], [f"Đề nghị: {t}" for t in tiers], [f"{approval}: {t}" for t in tiers],
+            [ISSUED_HEADER, "Ghi chú"]]
+
+
 def overview_groups(campaign: Campaign) -> tuple[tuple[int, int], ...]:
-    """The header groups of `overview_table`: the unit, the statuses, the review, proposals per tier,
-    approvals per tier, the ids and the note (0-based, inclusive)."""
-    sizes = (4, len(Status), len(ReviewState), len(campaign.tiers), len(campaign.tiers), 2)
+    """Where each group of `overview_table`'s header lies (0-based, inclusive)."""
     groups, first = [], 0
-    for size in sizes:
-        groups.append((first, first + size - 1))
-        first += size
+    for group in _header_groups(campaign):
+        groups.append((first, first + len(group) - 1))
+        first += len(group)
     return tuple(groups)
 
 
@@ -59,10 +67,7 @@ def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister,
                    ) -> list[list[Any]]:
     """The whole Tổng hợp tab: a row per unit, the totals, the time of the sync."""
     tiers = [t.name for t in campaign.tiers]
-    approval = "Đưa vào tờ trình" if not campaign.office_approval_required else "Đã đồng ý"
-    header = [CODE_HEADER, "Tên đơn vị", "Tên tab", "Số dòng", *(s.value for s in Status),
-              *(s.value for s in ReviewState), *(f"Đề nghị: {t}" for t in tiers),
-              *(f"{approval}: {t}" for t in tiers), ISSUED_HEADER, "Ghi chú"]
+    header = [title for group in _header_groups(campaign) for title in group]
 
     def numbers(u: UnitCounts) -> list[Any]:
         return [u.rows, *(u.statuses[s] for s in Status), *(u.review_total(s) for s in ReviewState),

@@ -31,6 +31,8 @@ class Context:
         return self.schema.header(key)
 
 
+COLUMN_MISSING = "tab chưa có cột này (chạy 'thidua setup' để thêm)"  # a column some rows need
+
 RowRule = Callable[[Nomination, Context], Iterator[Finding]]
 CrossRule = Callable[[list[Nomination], Context], Iterator[tuple[Nomination, Finding]]]
 
@@ -59,8 +61,7 @@ def required_values(n: Nomination, ctx: Context) -> Iterator[Finding]:
             continue
         cell = n.cells.get(column.key)
         if cell is None:  # the tab lacks a column only some rows need
-            yield Finding(Severity.MISSING, column.header, f"tab chưa có cột này (chạy 'thidua setup' để thêm); "
-                          f"{column.hint}", "required_values")
+            yield Finding(Severity.MISSING, column.header, f"{COLUMN_MISSING}; {column.hint}", "required_values")
         elif cell.blank:
             if isinstance(cell.raw, Formula):
                 yield Finding(Severity.MISSING, column.header, f"ô chứa công thức '{cell.raw.text}' chưa có giá trị "
@@ -151,8 +152,8 @@ def class_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
     header = ctx.header(Key.AWARD_CLASS)
     if Key.AWARD_CLASS not in n.cells:
         if tier.classes:
-            yield Finding(Severity.MISSING, header, f"tab chưa có cột này (chạy 'thidua setup' để thêm); {tier.name} "
-                          "cần ghi hạng đề nghị", "class_matches_tier")
+            yield Finding(Severity.MISSING, header, f"{COLUMN_MISSING}; {tier.name} cần ghi hạng đề nghị",
+                          "class_matches_tier")
         return
     if n.cells[Key.AWARD_CLASS].problem:
         return

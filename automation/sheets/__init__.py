@@ -102,6 +102,9 @@ class SheetUpdate:
     overview_groups: tuple[tuple[int, int], ...] = ()
 
 
+FLAG_SHADE = "F2F2F2"  # the job's columns, shaded whole in every backend: "the grey columns"
+
+
 @dataclass(frozen=True)
 class ColumnLayout:
     header: str
@@ -113,7 +116,7 @@ class ColumnLayout:
     office: bool = False  # the Office's review column (protected for the Office where the backend can)
     status_colours: bool = False
     wrap: bool = False  # long text: wrapped, the row as tall as its text
-    number_format: str = ""  # an amount: thousands grouped ("2.000.000")
+    grouped: bool = False  # an amount: thousands grouped ("2.000.000"), in each backend's own format
     page_break: bool = False  # printing: this column starts a new page across
 
 

@@ -22,7 +22,7 @@ import gspread
 
 from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
-from automation.sheets import (Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
+from automation.sheets import (FLAG_SHADE, Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
                                header_cell_is_free, row_fingerprint)
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
@@ -33,7 +33,6 @@ GRID_FIELDS = ("sheets(properties(sheetId,title),data(startRow,columnMetadata(pi
                "rowData(values(userEnteredValue,dataValidation,userEnteredFormat))))")
 FORMAT_FIELDS = ("verticalAlignment", "wrapStrategy", "numberFormat", "backgroundColor")
 GROUPED_NUMBER = {"type": "NUMBER", "pattern": "#,##0"}  # grouped by the spreadsheet's locale: 2.000.000 in vi_VN
-FLAG_BACKGROUND = "F2F2F2"  # the job's columns, shaded whole
 PIXELS_PER_CHARACTER = 7
 READ = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 GROW_ROWS = 500  # rows added at once when Nhật ký or Tổng hợp reach the end of their grid
@@ -336,10 +335,10 @@ def _format(column: Any) -> dict[str, Any]:
     wanted: dict[str, Any] = {"verticalAlignment": "TOP"}
     if column.wrap:
         wanted["wrapStrategy"] = "WRAP"
-    if column.number_format:
+    if column.grouped:
         wanted["numberFormat"] = GROUPED_NUMBER
     if column.flag:
-        wanted["backgroundColor"] = _rgb(FLAG_BACKGROUND)
+        wanted["backgroundColor"] = _rgb(FLAG_SHADE)
     return wanted
 
 

@@ -37,8 +37,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
 from automation.files import as_created, keep_ownership
-from automation.sheets import (Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout, column_letter,
-                               header_cell_is_free)
+from automation.sheets import (FLAG_SHADE, ColumnLayout, Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout,
+                               column_letter, header_cell_is_free)
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
@@ -46,7 +46,8 @@ TEMP_SUFFIX = ".tmp"
 NO_CELLS: list[Any] = []  # shared by every row that holds nothing (never written to)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
-FLAG_CELL_FILL = PatternFill("solid", fgColor="F2F2F2")  # the job's columns, shaded whole: "the grey columns"
+FLAG_CELL_FILL = PatternFill("solid", fgColor=FLAG_SHADE)
+MONEY = "[$-42A]#,##0"  # thousands grouped with dots whatever the reader's locale (vi-VN: 0x042A)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")  # a short value beside a tall wrapped one: read on the same line
 LAST_ROW = 1_048_576  # dropdowns reach every row a unit can type in
@@ -542,34 +543,28 @@ def _ensure_readable(ws: Worksheet, title: str, tab: TabLayout, positions: dict[
     costs nothing) and, through the column's own style, for new ones. Values are never touched."""
     touched: set[str] = set()
     by_column = {positions[c.header] + 1: c for c in tab.columns}
-    for number, column in by_column.items():
-        dimension = ws.column_dimensions[column_letter(number - 1)]
+
+    def dress(styled: Any, column: ColumnLayout, *, has_value: bool, is_number: bool) -> None:
+        """`styled`: a cell, or a column's own style (for the cells yet to come)."""
         alignment = WRAPPED if column.wrap else TOP
-        if (bool(dimension.alignment.wrap_text), dimension.alignment.vertical) != (bool(alignment.wrap_text), "top"):
-            dimension.alignment = alignment
+        if has_value and (bool(styled.alignment.wrap_text), styled.alignment.vertical) != (
+                bool(alignment.wrap_text), "top"):
+            styled.alignment = alignment
             touched.add(column.header)
-        if column.number_format and dimension.number_format != column.number_format:
-            dimension.number_format = column.number_format
+        if column.grouped and is_number and styled.number_format != MONEY:
+            styled.number_format = MONEY
             touched.add(column.header)
-        if column.flag and dimension.fill.fgColor.rgb[-6:] != FLAG_CELL_FILL.fgColor.rgb[-6:]:
-            dimension.fill = FLAG_CELL_FILL
+        if column.flag and styled.fill.fgColor.rgb[-6:] != FLAG_SHADE:
+            styled.fill = FLAG_CELL_FILL
             touched.add(column.header)
+
+    for number, column in by_column.items():
+        dress(ws.column_dimensions[column_letter(number - 1)], column, has_value=True, is_number=True)
     for (row, number), cell in list(ws._cells.items()):
         found = by_column.get(number)
-        if row < 2 or found is None or isinstance(cell, MergedCell):
-            continue
-        column, alignment = found, WRAPPED if found.wrap else TOP
-        if cell.value is not None and (bool(cell.alignment.wrap_text), cell.alignment.vertical) != (
-                bool(alignment.wrap_text), "top"):
-            cell.alignment = alignment
-            touched.add(column.header)
-        if column.number_format and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) \
-                and cell.number_format != column.number_format:
-            cell.number_format = column.number_format
-            touched.add(column.header)
-        if column.flag and cell.fill.fgColor.rgb[-6:] != FLAG_CELL_FILL.fgColor.rgb[-6:]:
-            cell.fill = FLAG_CELL_FILL
-            touched.add(column.header)
+        if row >= 2 and found is not None and not isinstance(cell, MergedCell):
+            dress(cell, found, has_value=cell.value is not None,
+                  is_number=isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool))
     changes = [f"tab '{title}': định dạng cột '{c.header}'" for c in tab.columns if c.header in touched]
     if fit_row_heights(ws, sorted({row for row, _ in ws._cells})):
         changes.append(f"tab '{title}': chiều cao dòng theo nội dung")

@@ -114,11 +114,7 @@ class DriveStore:
         folder_path, _, name = path.rpartition("/")
         parent = self._folder(folder_path)
         file_id, old_parent, _ = self._files[stored.doc_id]
-        params = {**ALL_DRIVES, "fields": FILE_FIELDS}
-        if old_parent != parent:
-            params.update(addParents=parent, removeParents=old_parent)
-        answer = self._request("PATCH", f"{FILES}/{file_id}", params=params, body={"name": name},
-                               what=f"chuyển '{stored.path}' sang '{path}'")
+        answer = self._move(file_id, old_parent, parent, f"chuyển '{stored.path}' sang '{path}'", name=name)
         self._files[stored.doc_id] = (file_id, parent, folder_path)
         return StoredDocument(stored.doc_id, path, stored.key, answer.get("webViewLink", stored.link))
 
@@ -155,10 +151,14 @@ class DriveStore:
                       params={**ALL_DRIVES, "addParents": self._folder(ARCHIVE_FOLDER), "removeParents": parent,
                               "fields": "id"}, body={"appProperties": properties}, what=what)
 
-    def _move(self, file_id: str, old_parent: str, new_parent: str, what: str) -> None:
-        self._request("PATCH", f"{FILES}/{file_id}", params={**ALL_DRIVES, "addParents": new_parent,
-                                                            "removeParents": old_parent, "fields": "id"},
-                      body={}, what=what)
+    def _move(self, file_id: str, old_parent: str, new_parent: str, what: str, *, name: str | None = None
+              ) -> dict[str, Any]:
+        """Into another folder (and under another name, if given); the same file."""
+        params = {**ALL_DRIVES, "fields": FILE_FIELDS if name else "id"}
+        if old_parent != new_parent:
+            params.update(addParents=new_parent, removeParents=old_parent)
+        return self._request("PATCH", f"{FILES}/{file_id}", params=params, body={"name": name} if name else {},
+                             what=what)
 
     def _list(self, *tags: tuple[str, str]) -> list[dict[str, Any]]:
         query = " and ".join(f"appProperties has {{ key='{key}' and value='{_escape(value)}' }}"
