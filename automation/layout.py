@@ -14,6 +14,7 @@ from automation.findings import Status
 from automation.guide import SECTION, unit_guide
 from automation.intake import read_intake
 from automation.nomination import Unit
+from automation.overview import overview_layout
 from automation.schema import Column, Key, Schema
 from automation.sheets import ColumnLayout, Layout, Spreadsheet, TabLayout
 
@@ -57,7 +58,8 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
         TabLayout(schema.tabs["lists"], (), hidden=True),
     ]
     return Layout(tuple(tabs), STATUS_FILLS, office_editors=office, registry_title=schema.tabs["registry"],
-                  guide_title=schema.tabs["guide"])
+                  guide_title=schema.tabs["guide"], overview_title=schema.tabs["overview"],
+                  overview=overview_layout(campaign), overview_units=len(units))
 
 
 def set_up(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, today: dt.date,

@@ -13,6 +13,7 @@ from automation.findings import ReviewState, Status
 from automation.nomination import Intake
 from automation.record_ids import CODE_HEADER, ISSUED_HEADER, IdRegister
 from automation.schema import Key
+from automation.sheets import OverviewLayout
 from automation.verdict import Verdict
 
 TOTAL = "Tổng cộng"
@@ -54,13 +55,21 @@ def _header_groups(campaign: Campaign) -> list[list[str]]:
             [ISSUED_HEADER, "Ghi chú"]]
 
 
-def overview_groups(campaign: Campaign) -> tuple[tuple[int, int], ...]:
-    """Where each group of `overview_table`'s header lies (0-based, inclusive)."""
+# On one landscape page across for some 25 units: the numbers (four digits at most) in narrow
+# columns under a header wrapped over several lines, the unit's name and the note wrapped.
+WIDTHS = {CODE_HEADER: 8, "Tên đơn vị": 32, "Tên tab": 10, "Ghi chú": 24}
+NUMBER_WIDTH = 7
+
+
+def overview_layout(campaign: Campaign) -> OverviewLayout:
+    """Where each group of `overview_table`'s header lies, the widths and what the charts read."""
     groups, first = [], 0
     for group in _header_groups(campaign):
         groups.append((first, first + len(group) - 1))
         first += len(group)
-    return tuple(groups)
+    header = [title for group in _header_groups(campaign) for title in group]
+    return OverviewLayout(widths=tuple(WIDTHS.get(title, NUMBER_WIDTH) for title in header), groups=tuple(groups),
+                          statuses=groups[1], proposed=groups[3], total_label=TOTAL)
 
 
 def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister, now: dt.datetime

@@ -33,7 +33,7 @@ from automation.findings import status_of
 from automation.flags import tab_writes
 from automation.intake import find_tab, read_intake
 from automation.nomination import Intake, RowKey
-from automation.overview import LOG_HEADER, count_units, log_row, overview_groups, overview_table
+from automation.overview import LOG_HEADER, count_units, log_row, overview_layout, overview_table
 from automation.publish import publish
 from automation.record_ids import IdRegister
 from automation.render import Renderer
@@ -125,7 +125,7 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
         log_title=schema.tabs["log"],
         log_header=LOG_HEADER,
         log_row=log_row(report),
-        overview_groups=overview_groups(campaign),
+        overview_layout=overview_layout(campaign),
     ))
     report.seconds = time.perf_counter() - started
     return report

@@ -214,6 +214,41 @@ def test_the_fakes_answers_to_thiduas_requests_match_the_discovery_schemas(tmp_p
     assert checked == {s for *_, s in RESPONSES}  # every kind of answer was exercised
 
 
+REQUESTS = [  # (method, path pattern) → schema of the body thidua sends
+    ("POST", r"/v4/spreadsheets/[^/:]+/values:batchUpdate", "BatchUpdateValuesRequest"),
+    ("POST", r"/v4/spreadsheets/[^/:]+:batchUpdate", "BatchUpdateSpreadsheetRequest"),
+]
+
+
+def test_what_thidua_sends_to_sheets_matches_the_discovery_schemas(tmp_path, fake, credentials_file):
+    """The fake accepts what it understands; the real API refuses a field it does not know. Every
+    body setup and the sync send (tabs, formats, protections, charts, their moves) is checked."""
+    from automation.demo import build_demo
+    from automation.operations import set_up_spreadsheet, sync_once
+    from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_merges, workbook_tabs
+    demo = build_demo(tmp_path / "demo")
+    spreadsheet_id = fake.add_spreadsheet(workbook_tabs(demo.workbook), editors={ACCOUNT, OFFICE},
+                                          merges=workbook_merges(demo.workbook))
+    drive = fake.add_shared_drive("Thi đua", members={ACCOUNT})
+    settings = google_settings(fake, credentials_file, spreadsheet_id, fake.add_folder("Hồ sơ", drive, drive_id=drive))
+    set_up_spreadsheet(settings)
+    sync_once(settings, now=dt.datetime(2022, 1, 10, 9, 30))
+    registry = fake.spreadsheets[spreadsheet_id].sheet("Đơn vị").rows
+    registry.append(["ZZ", "Đơn vị mới", "ZZ", *registry[1][3:]])  # the charts' ranges move
+    sync_once(settings, now=dt.datetime(2022, 1, 10, 10, 30))
+    schemas, problems, kinds = _schemas("sheets.v4.json"), [], set()
+    for request in fake.requests:
+        schema = next((s for m, p, s in REQUESTS if m == request.method and re.fullmatch(p, request.path)), None)
+        if schema is None:
+            continue
+        body = json.loads(request.body)
+        kinds |= {kind for item in body.get("requests", []) for kind in item}
+        _check(body, schemas[schema], schemas, f"{request.path.split('/')[-1]} {schema}", problems)
+    assert problems == []
+    assert {"addSheet", "repeatCell", "addChart", "updateChartSpec", "addConditionalFormatRule",
+            "addProtectedRange", "updateSheetProperties", "updateDimensionProperties"} <= kinds
+
+
 @pytest.mark.parametrize("body, words", [
     ({"files": [{"id": 3}]}, "expected a string"),
     ({"files": [{"id": "x", "colour": "red"}]}, "not in the schema"),

@@ -433,6 +433,71 @@ def test_setup_on_google_in_one_batch_update_then_nothing(fake, credentials_file
     assert "gd-moi@vks.vn" in unit["editors"]["users"]
 
 
+def _chart(sheet, title):
+    return next(c for c in sheet.charts if c["spec"]["title"] == title)
+
+
+def _cells_of(sheet, source):
+    return [[sheet.cell(r, c) for c in range(source["startColumnIndex"], source["endColumnIndex"])]
+            for r in range(source["startRowIndex"], source["endRowIndex"])]
+
+
+def test_tong_hop_on_google_is_dressed_by_setup_and_its_charts_follow_the_rows_the_sync_writes(demo_on_google,
+                                                                                               fake):
+    from automation.operations import set_up_spreadsheet
+    from automation.overview import overview_layout
+    from automation.sheets import STATUS_CHART, TIER_CHART
+    settings, _ = demo_on_google
+    set_up_spreadsheet(settings)
+    run(settings)
+    spreadsheet = fake.spreadsheets[settings.spreadsheet_id]
+    overview = spreadsheet.sheet("Tổng hợp")
+    layout = overview_layout(load_rules(settings)[0])
+    header = overview.rows[0]
+    units = sum(1 for r in spreadsheet.sheet("Đơn vị").rows[1:] if r and r[0])
+    # on screen: the unit's columns stay in view, widths from the layout, groups told apart, totals bold
+    assert (overview.frozen_rows, overview.frozen_columns) == (1, 3)
+    assert overview.column_pixels[header.index("Tên đơn vị")] == 32 * 7 + 5
+    assert overview.column_pixels[header.index("Hợp lệ")] == 7 * 7 + 5
+    shade = [overview.formats[(0, c)]["backgroundColor"] for c in range(len(header))]
+    assert shade[header.index("Hợp lệ")] != shade[header.index("Chờ thẩm định")]
+    proposed, approved = "Đề nghị: Huân chương Lao động", "Đã đồng ý: Huân chương Lao động"
+    assert shade[header.index(proposed)] != shade[header.index(approved)]
+    assert overview.formats[(0, 4)]["wrapStrategy"] == "WRAP" and overview.formats[(0, 4)]["textFormat"]["bold"]
+    [bold] = [f for f in overview.conditional_formats if f["booleanRule"]["condition"]["type"] == "CUSTOM_FORMULA"]
+    assert bold["booleanRule"]["condition"]["values"] == [{"userEnteredValue": '=$A2="Tổng cộng"'}]
+    assert bold["booleanRule"]["format"] == {"textFormat": {"bold": True}} and "endRowIndex" not in bold["ranges"][0]
+    # the charts read exactly what the sync wrote: each unit's statuses, the proposals' totals row
+    by_status, per_tier = _chart(overview, STATUS_CHART), _chart(overview, TIER_CHART)
+    domain = by_status["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert [r[0] for r in _cells_of(overview, domain)] == [r[0] for r in overview.rows[:1 + units]]
+    series = [s["series"]["sourceRange"]["sources"][0] for s in by_status["spec"]["basicChart"]["series"]]
+    assert [_cells_of(overview, s)[0][0] for s in series] == ["Hợp lệ", "Cần bổ sung", "Không hợp lệ"]
+    [totals] = [s["series"]["sourceRange"]["sources"][0] for s in per_tier["spec"]["basicChart"]["series"]]
+    row = _cells_of(overview, totals)[0]
+    first, last = layout.proposed
+    assert overview.rows[totals["startRowIndex"]][0] == "Tổng cộng" and row == overview.rows[1 + units][first:last + 1]
+    tiers = per_tier["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert _cells_of(overview, tiers)[0][0] == "Đề nghị: Huân chương Lao động"
+    # the Office restyles a chart; a unit joins the registry: the next sync moves the ranges, keeps the style
+    by_status["spec"]["basicChart"]["legendPosition"] = "RIGHT_LEGEND"
+    registry = spreadsheet.sheet("Đơn vị").rows
+    registry.append(["ZZ", "Viện kiểm sát nhân dân thử nghiệm", "ZZ", *registry[1][3:]])
+    fake.reset_counts()
+    run(settings, now=NOW + dt.timedelta(hours=1))
+    assert fake.count("sheets") <= 5
+    by_status, per_tier = _chart(overview, STATUS_CHART), _chart(overview, TIER_CHART)
+    domain = by_status["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert domain["endRowIndex"] == 2 + units and overview.rows[1 + units][0] == "ZZ"
+    assert by_status["spec"]["basicChart"]["legendPosition"] == "RIGHT_LEGEND"
+    [totals] = [s["series"]["sourceRange"]["sources"][0] for s in per_tier["spec"]["basicChart"]["series"]]
+    assert overview.rows[totals["startRowIndex"]][0] == "Tổng cộng"
+    # steady state: no batchUpdate at all
+    fake.reset_counts()
+    run(settings, now=NOW + dt.timedelta(hours=2))
+    assert not [r for r in fake.requests if r.path.endswith(":batchUpdate") and "values" not in r.path]
+
+
 # ------------------------------------------------------------------ other credentials
 
 def test_login_saves_an_authorized_user_file_the_job_can_use(tmp_path, monkeypatch):

@@ -484,7 +484,8 @@ def test_the_overview_prints_on_one_landscape_page_with_its_groups_told_apart(bo
     fill = {h: ws.cell(1, i + 1).fill.fgColor.rgb[-6:] for i, h in enumerate(header) if h}
     proposed, approved = "Đề nghị: Huân chương Lao động", "Đã đồng ý: Huân chương Lao động"
     assert fill[proposed] != fill[approved] and fill["Hợp lệ"] != fill["Chờ thẩm định"]
-    assert ws.freeze_panes == "D2" and ws.column_dimensions["B"].width == 40
+    assert ws.freeze_panes == "D2" and ws.column_dimensions["B"].width == 32 and ws.column_dimensions["E"].width == 7
+    assert ws.row_dimensions[1].height == 8 * 15  # a tier's name wrapped in its narrow column
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     totals = next(r for r in ws.iter_rows() if r[0].value == "Tổng cộng")

@@ -97,12 +97,39 @@ class SheetUpdate:
     log_title: str
     log_header: list[str]
     log_row: list[Any]  # appended to Nhật ký
-    # Tổng hợp's header groups, (first, last) 0-based columns: shaded by turns so a printed page tells
-    # the "Đề nghị" columns from the "Đã đồng ý" ones.
-    overview_groups: tuple[tuple[int, int], ...] = ()
+    overview_layout: OverviewLayout | None = None  # how Tổng hợp reads and prints (the workbook dresses it)
 
 
 FLAG_SHADE = "F2F2F2"  # the job's columns, shaded whole in every backend: "the grey columns"
+GROUP_SHADES = ("DDEBF7", "FCE4D6")  # Tổng hợp's header groups, by turns: blue, peach
+STATUS_CHART_COLOURS = ("70AD47", "FFC000", "C00000")  # the statuses in Tổng hợp's order: green, amber, red
+STATUS_CHART = "Trạng thái hồ sơ theo đơn vị"
+TIER_CHART = "Số đề nghị theo hình thức khen thưởng"
+
+
+@dataclass(frozen=True)
+class OverviewLayout:
+    """How Tổng hợp reads on screen and on paper, backend-neutral (built by `automation.overview`).
+
+    The table's header is row 1, its groups shaded by turns so a printed page tells the "Đề nghị"
+    columns from the "Đã đồng ý" ones; the unit's columns stay in view; the totals are bold. Two
+    charts read the rows each sync writes: the statuses of each unit's rows (stacked), and the
+    nominees proposed per tier (the totals row)."""
+
+    widths: tuple[int, ...]  # characters, one per column of the table
+    groups: tuple[tuple[int, int], ...]  # (first, last) 0-based columns of each header group
+    statuses: tuple[int, int]  # the status columns
+    proposed: tuple[int, int]  # the "Đề nghị" columns
+    total_label: str = "Tổng cộng"  # the first cell of a totals row
+    frozen_columns: int = 3  # the unit's code, name and tab
+    header_lines: int = 8  # a tier's name wrapped in a number column
+
+    def unit_rows(self, table: Sequence[Sequence[Any]]) -> int:
+        """How many rows lie between the header and the (first) totals row: the charts' extent."""
+        return next((r for r, row in enumerate(table) if row and row[0] == self.total_label), 1) - 1
+
+    def is_total(self, row: Sequence[Any]) -> bool:
+        return bool(row) and row[0] == self.total_label
 
 
 @dataclass(frozen=True)
@@ -139,6 +166,9 @@ class Layout:
     office_editors: tuple[str, ...] = ()  # the Office: edits the registry and the review column
     registry_title: str = ""
     guide_title: str = ""
+    overview_title: str = ""
+    overview: OverviewLayout | None = None  # Tổng hợp's widths, groups, frozen columns and charts
+    overview_units: int = 0  # the units registered when setup runs: the charts' first extent
 
 
 class Spreadsheet(Protocol):

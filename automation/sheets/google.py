@@ -24,16 +24,17 @@ from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
 from automation.sheets import (FLAG_SHADE, Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
                                header_cell_is_free, row_fingerprint)
+from automation.sheets.google_overview import dress, move_charts, place_charts, rgb, same_format, width_in_pixels
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
-METADATA_FIELDS = "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties),merges)"
-SETUP_FIELDS = "sheets(properties(sheetId,title,index,hidden,gridProperties),conditionalFormats,protectedRanges)"
+METADATA_FIELDS = ("spreadsheetId,properties.title,"
+                   "sheets(properties(sheetId,title,index,gridProperties),merges,charts(chartId,spec))")
+SETUP_FIELDS = ("sheets(properties(sheetId,title,index,hidden,gridProperties),conditionalFormats,protectedRanges,"
+                "charts(chartId,spec(title)))")
 GRID_FIELDS = ("sheets(properties(sheetId,title),data(startRow,columnMetadata(pixelSize),"
                "rowData(values(userEnteredValue,dataValidation,userEnteredFormat))))")
-FORMAT_FIELDS = ("verticalAlignment", "wrapStrategy", "numberFormat", "backgroundColor")
 GROUPED_NUMBER = {"type": "NUMBER", "pattern": "#,##0"}  # grouped by the spreadsheet's locale: 2.000.000 in vi_VN
-PIXELS_PER_CHARACTER = 7
 READ = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 GROW_ROWS = 500  # rows added at once when Nhật ký or Tổng hợp reach the end of their grid
 
@@ -49,6 +50,7 @@ class GoogleSheet:
         self.account = account_of(credentials)
         self.name = f"Google Sheets {spreadsheet_id}"
         self._grids: dict[str, dict[str, Any]] = {}
+        self._charts: dict[str, list[dict[str, Any]]] = {}  # tab → its charts as read
         self._snapshot: Snapshot | None = None
 
     # ------------------------------------------------------------ reading
@@ -59,6 +61,7 @@ class GoogleSheet:
                           "đọc thông tin bảng tính")
         sheets = sorted(meta.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
         self._grids = {s["properties"]["title"]: s["properties"] for s in sheets}
+        self._charts = {s["properties"]["title"]: s.get("charts", []) for s in sheets}
         titles = list(self._grids)
         data = self._call(lambda: self.http.values_batch_get(self.spreadsheet_id, [quote(t) for t in titles],
                                                              params=dict(READ)), "đọc các tab")
@@ -102,7 +105,7 @@ class GoogleSheet:
 
     def _repair_grids(self, update: SheetUpdate, targets: list[tuple[str, int, int]]) -> None:
         """Missing tabs the job writes (Tổng hợp, Nhật ký) and grids too small for what will be written:
-        one batchUpdate, only if needed."""
+        and Tổng hợp's charts moved to the unit rows about to be written: one batchUpdate, only if needed."""
         requests: list[dict[str, Any]] = []
         for title, height, width in targets:  # (title, rows, columns) the job's own tabs must hold
             if title not in self._grids:
@@ -115,6 +118,10 @@ class GoogleSheet:
             if grid is not None:
                 right = max([*tab.flag_columns.values(), *([tab.notice[0]] if tab.notice else [])], default=0)
                 requests += _grow(grid, 1, right + 1)
+        overview = title_like(self._grids, update.overview_title)
+        if update.overview is not None and update.overview_layout is not None and overview in self._grids:
+            requests += move_charts(self._grids[overview]["sheetId"], self._charts.get(overview, []),
+                                    update.overview_layout, update.overview_layout.unit_rows(update.overview))
         if not requests:
             return
         reply = self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
@@ -166,7 +173,9 @@ class GoogleSheet:
                           "đọc thông tin bảng tính")
         sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
         tabs = [t for t in layout.tabs if not t.hidden]  # the lists tab serves .xlsx dropdowns only
-        present = [title for t in tabs if (title := title_like(sheets, t.title)) in sheets and t.columns]
+        overview = title_like(sheets, layout.overview_title) if layout.overview else ""
+        present = [title for t in tabs if (title := title_like(sheets, t.title)) in sheets
+                   and (t.columns or title == overview)]
         cells = self._first_rows(present)
         next_id = max([s["properties"]["sheetId"] for s in sheets.values()] + [0]) + 1
         requests: list[dict[str, Any]] = []
@@ -185,15 +194,19 @@ class GoogleSheet:
                     requests.append(_cells(sheet["properties"]["sheetId"], 0, 0, [list(r) for r in tab.rows]))
                     changes.append(f"ghi hướng dẫn vào tab '{tab.title}'")
                 title = tab.title
-            header, row2, pixels = cells.get(title, ([], [], []))
-            requests += self._setup_tab(tab, sheet, header, row2, layout, changes, pixels=pixels)
+            header, rows, pixels = cells.get(title, ([], [[], []], []))
+            requests += self._setup_tab(tab, sheet, header, rows[1], layout, changes, pixels=pixels)
+            if layout.overview is not None and fold(tab.title) == fold(layout.overview_title):
+                requests += dress(sheet, rows[0], pixels, layout.overview, changes)
+                requests += place_charts(sheet, layout.overview, layout.overview_units, changes)
         if requests:
             self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
                        "tạo tab, định dạng và bảo vệ")
         return changes
 
-    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[str], list[dict[str, Any]], list[int]]]:
-        """Headers (row 1), the validation and format of row 2, and the column widths, for the tabs that exist."""
+    def _first_rows(self, titles: list[str]) -> dict[str, tuple[list[str], list[list[dict[str, Any]]], list[int]]]:
+        """Headers (row 1), the cells of rows 1 and 2 (validation, format), and the column widths, for the
+        tabs that exist."""
         if not titles:
             return {}
         data = self._call(lambda: self.http.fetch_sheet_metadata(self.spreadsheet_id, params={
@@ -206,7 +219,7 @@ class GoogleSheet:
             second = rows[1].get("values", []) if len(rows) > 1 else []
             header = [str(next(iter(c.get("userEnteredValue", {"": ""}).values()))) for c in first]
             pixels = [m.get("pixelSize", 100) for m in (sheet.get("data") or [{}])[0].get("columnMetadata", [])]
-            out[sheet["properties"]["title"]] = (header, second, pixels)
+            out[sheet["properties"]["title"]] = (header, [first, second], pixels)
         return out
 
     def _setup_tab(self, tab: Any, sheet: dict[str, Any], header: list[str], row2: list[dict[str, Any]],
@@ -241,11 +254,11 @@ class GoogleSheet:
                 changes.append(f"tab '{title}': danh sách chọn cho cột '{column.header}'")
             wanted = _format(column)
             current = row2[at].get("userEnteredFormat", {}) if at < len(row2) else {}
-            if any(current.get(name) != value for name, value in wanted.items()):
+            if not same_format(current, wanted):
                 requests.append({"repeatCell": {"range": column_range, "cell": {"userEnteredFormat": wanted},
                                                 "fields": f"userEnteredFormat({','.join(wanted)})"}})
                 changes.append(f"tab '{title}': định dạng cột '{column.header}'")
-            width = column.width * PIXELS_PER_CHARACTER + 5
+            width = width_in_pixels(column.width)
             if (pixels[at] if at < len(pixels) else 100) == 100 and width != 100:  # never undo a width someone chose
                 requests.append({"updateDimensionProperties": {"range": {
                     "sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": at, "endIndex": at + 1},
@@ -257,7 +270,7 @@ class GoogleSheet:
                         requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
                             "ranges": [column_range], "booleanRule": {
                                 "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": status}]},
-                                "format": {"backgroundColor": _rgb(colour)}}}}})
+                                "format": {"backgroundColor": rgb(colour)}}}}})
                         changes.append(f"tab '{title}': tô màu trạng thái '{status}'")
         requests += self._protections(tab, sheet, positions, layout, changes)
         return requests
@@ -338,7 +351,7 @@ def _format(column: Any) -> dict[str, Any]:
     if column.grouped:
         wanted["numberFormat"] = GROUPED_NUMBER
     if column.flag:
-        wanted["backgroundColor"] = _rgb(FLAG_SHADE)
+        wanted["backgroundColor"] = rgb(FLAG_SHADE)
     return wanted
 
 
@@ -364,11 +377,6 @@ def _validation(column: Any) -> dict[str, Any] | None:
         return {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]},
                 "strict": True, "showCustomUi": True}
     return None
-
-
-def _rgb(hex_colour: str) -> dict[str, float]:
-    red, green, blue = (int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return {"red": round(red, 4), "green": round(green, 4), "blue": round(blue, 4)}
 
 
 def _row_ranges(tab: TabWrite, flags: RowFlags, sheet_row: int) -> list[dict[str, Any]]:

@@ -37,7 +37,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.errors import SourceError, SourceLockedError
 from automation.files import as_created, keep_ownership
-from automation.sheets import (FLAG_SHADE, ColumnLayout, Formula, Layout, SheetUpdate, Snapshot, TabData, TabLayout,
+from automation.sheets import (FLAG_SHADE, GROUP_SHADES, STATUS_CHART, STATUS_CHART_COLOURS, TIER_CHART, ColumnLayout,
+                               Formula, Layout, OverviewLayout, SheetUpdate, Snapshot, TabData, TabLayout,
                                column_letter, header_cell_is_free)
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
@@ -55,7 +56,6 @@ LINE_HEIGHT = 15.0  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409.0  # the most a spreadsheet row may be
 HEADER_FONT = Font(name="Times New Roman", bold=True)
 CHECKBOX_CHOICES = ("Có", "Không")
-TOTAL_LABEL = "Tổng cộng"  # Tổng hợp's totals rows, in bold
 
 
 class Workbook:
@@ -168,7 +168,8 @@ class Workbook:
         if update.overview is not None:
             overview = _tab(book, _title_like(book, update.overview_title))
             _replace_rows(overview, update.overview)
-            _dress_overview(overview, update.overview, update.overview_groups)
+            if update.overview_layout is not None:
+                _dress_overview(overview, update.overview, update.overview_layout)
         log = _tab(book, _title_like(book, update.log_title))
         if log.max_row == 1 and log.cell(1, 1).value is None:
             _write_row(log, 1, update.log_header)
@@ -346,53 +347,52 @@ def _replace_rows(ws: Worksheet, table: list[list[Any]]) -> None:
             _style_header(cell, flag=True)
 
 
-STATUS_CHART_COLOURS = ("70AD47", "FFC000", "C00000")  # the statuses in Tổng hợp's order: green, amber, red
-GROUP_FILLS = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FCE4D6"))
-OVERVIEW_WIDTHS = {0: 11, 1: 40, 2: 14}  # code, name, tab; the numbers take NUMBER_WIDTH
-NUMBER_WIDTH = 11
+GROUP_FILLS = tuple(PatternFill("solid", fgColor=shade) for shade in GROUP_SHADES)
 
 
-def _dress_overview(ws: Worksheet, table: list[list[Any]], groups: tuple[tuple[int, int], ...]) -> None:
+def _dress_overview(ws: Worksheet, table: list[list[Any]], layout: OverviewLayout) -> None:
     """Tổng hợp on screen and on one landscape page across: widths, a wrapped header shaded by group,
-    the unit's columns frozen, the totals in bold, the header row on every page."""
+    the unit's columns frozen, the totals in bold, the header row on every page, the charts."""
     header = table[0] if table else []
-    for c in range(len(header)):
-        width = OVERVIEW_WIDTHS.get(c, NUMBER_WIDTH)
+    for c, width in enumerate(layout.widths):
         if ws.column_dimensions[column_letter(c)].width != width:
             ws.column_dimensions[column_letter(c)].width = width
-    for number, (first, last) in enumerate(groups):
+    for number, (first, last) in enumerate(layout.groups):
         for c in range(first, min(last, len(header) - 1) + 1):
             cell = ws.cell(1, c + 1)
             if cell.fill.fgColor.rgb[-6:] != GROUP_FILLS[number % 2].fgColor.rgb[-6:]:
                 cell.fill = GROUP_FILLS[number % 2]
-    if ws.row_dimensions[1].height != 6 * LINE_HEIGHT:
-        ws.row_dimensions[1].height = 6 * LINE_HEIGHT  # "Đã đồng ý: Bằng khen của Viện trưởng VKSND tối cao"
+    if ws.row_dimensions[1].height != layout.header_lines * LINE_HEIGHT:
+        ws.row_dimensions[1].height = layout.header_lines * LINE_HEIGHT
+    note = len(layout.widths) - 1
     for r, row in enumerate(table, start=1):
-        bold = bool(row) and row[0] == TOTAL_LABEL or (len(row) > 1 and row[1] == TOTAL_LABEL)
+        bold = layout.is_total(row)
         for c in range(1, len(row) + 1):
             cell = ws.cell(r, c)
             if r > 1 and bool(cell.font.bold) != bold:
                 cell.font = Font(bold=bold)
-            if r > 1 and c in (2, 3) and isinstance(cell.value, str) and not cell.alignment.wrap_text:
-                cell.alignment = WRAPPED  # a unit's name, a tier's name: whole on paper
+            if (r > 1 and (c in (2, 3) or c == note + 1) and isinstance(cell.value, str)
+                    and not cell.alignment.wrap_text):
+                cell.alignment = WRAPPED  # a unit's name, a tier's name, a note: whole on paper
     fit_row_heights(ws, range(2, len(table) + 1))
-    if ws.freeze_panes != "D2":
-        ws.freeze_panes = "D2"
+    frozen = f"{column_letter(layout.frozen_columns)}2"
+    if ws.freeze_panes != frozen:
+        ws.freeze_panes = frozen
     _ensure_printing(ws, ws.title)
-    units = next((r for r, row in enumerate(table) if row and row[0] == TOTAL_LABEL), 0) - 1
-    if len(groups) >= 4 and units > 0:
-        _place_charts(ws, len(header), units, statuses=groups[1], proposed=groups[3])
+    units = layout.unit_rows(table)
+    if units > 0:
+        _place_charts(ws, len(header), units, layout)
         ws.print_area = f"A1:{column_letter(len(header) - 1)}{len(table)}"  # the table; the charts are for the screen
 
 
-def _place_charts(ws: Worksheet, width: int, units: int, *, statuses: tuple[int, int],
-                  proposed: tuple[int, int]) -> None:
+def _place_charts(ws: Worksheet, width: int, units: int, layout: OverviewLayout) -> None:
     """Two charts beside the table, drawn again at every sync from the rows just written: each
     unit's rows by status (stacked), and the nominees proposed per tier (the totals row)."""
     vars(ws)["_charts"].clear()  # the previous sync's charts (openpyxl has no public way to remove one)
+    statuses, proposed = layout.statuses, layout.proposed
     by_status = BarChart()
     by_status.type, by_status.grouping, by_status.overlap = "bar", "stacked", 100
-    by_status.title = "Trạng thái hồ sơ theo đơn vị"
+    by_status.title = STATUS_CHART
     by_status.add_data(Reference(ws, min_col=statuses[0] + 1, max_col=statuses[1] + 1, min_row=1, max_row=1 + units),
                        titles_from_data=True)
     by_status.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + units))
@@ -401,7 +401,7 @@ def _place_charts(ws: Worksheet, width: int, units: int, *, statuses: tuple[int,
     by_status.height, by_status.width = max(7.5, 0.6 * units + 3), 16
     ws.add_chart(by_status, f"{column_letter(width + 1)}2")
     per_tier = BarChart()
-    per_tier.title, per_tier.legend = "Số đề nghị theo hình thức khen thưởng", None
+    per_tier.title, per_tier.legend = TIER_CHART, None
     per_tier.add_data(Reference(ws, min_col=proposed[0] + 1, max_col=proposed[1] + 1, min_row=2 + units,
                                 max_row=2 + units), from_rows=True)
     per_tier.set_categories(Reference(ws, min_col=proposed[0] + 1, max_col=proposed[1] + 1, min_row=1, max_row=1))

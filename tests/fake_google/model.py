@@ -43,6 +43,7 @@ class Sheet:
     row_count: int = 1000
     column_count: int = 26
     frozen_rows: int = 0
+    frozen_columns: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, end-exclusive
     hidden: bool = False
     validations: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (row, col) → rule
@@ -50,6 +51,7 @@ class Sheet:
     column_pixels: dict[int, int] = field(default_factory=dict)  # column → width in pixels (default 100)
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)  # EmbeddedChart: chartId, spec, position
 
     def cell(self, r: int, c: int) -> Any:
         return self.rows[r][c] if r < len(self.rows) and c < len(self.rows[r]) else None
@@ -208,6 +210,18 @@ def select(resource: Any, fields: str) -> Any:
         else:
             out[name] = value
     return out
+
+
+def mask_paths(fields: str) -> set[str]:
+    """A field mask's leaves as dotted paths: `a(b,c.d),e` → {a.b, a.c.d, e}."""
+    paths = set()
+    for part in split_fields(fields):
+        name, _, sub = part.partition("(")
+        if sub:
+            paths |= {f"{name}.{inner}" for inner in mask_paths(sub[:-1])}
+        else:
+            paths.add(name)
+    return paths
 
 
 def split_fields(fields: str) -> list[str]:

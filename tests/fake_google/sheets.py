@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fake_google import a1
-from tests.fake_google.model import Answer, HttpError, Request, Route, Sheet, Spreadsheet, State, select, trim
+from tests.fake_google.model import (Answer, HttpError, Request, Route, Sheet, Spreadsheet, State, mask_paths, select,
+                                     trim)
 
 # Recorded: a new spreadsheet's properties (SpreadsheetTest cassettes), trimmed of the theme.
 DEFAULT_PROPERTIES = {
@@ -71,6 +72,8 @@ def sheet_resource(sheet: Sheet, index: int) -> dict[str, Any]:
     grid: dict[str, Any] = {"rowCount": sheet.row_count, "columnCount": sheet.column_count}
     if sheet.frozen_rows:
         grid["frozenRowCount"] = sheet.frozen_rows
+    if sheet.frozen_columns:
+        grid["frozenColumnCount"] = sheet.frozen_columns
     props: dict[str, Any] = {"sheetId": sheet.sheet_id, "title": sheet.title, "index": index,
                              "sheetType": "GRID", "gridProperties": grid}
     if sheet.hidden:
@@ -83,6 +86,8 @@ def sheet_resource(sheet: Sheet, index: int) -> dict[str, Any]:
         resource["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
     if sheet.protected_ranges:
         resource["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
+    if sheet.charts:
+        resource["charts"] = copy.deepcopy(sheet.charts)
     return resource
 
 
@@ -332,12 +337,15 @@ def _rows_dimension(kind: str) -> Callable[[State, Spreadsheet, dict[str, Any]],
 def _update_sheet_properties(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
     sheet = _sheet_by_id(spreadsheet, args["properties"]["sheetId"], "updateSheetProperties")
     fields = args.get("fields", "*")
+    paths = mask_paths(fields)
     grid = args["properties"].get("gridProperties", {})
-    if "gridProperties.frozenRowCount" in fields or fields == "*":
+    if {"gridProperties", "gridProperties.frozenRowCount"} & paths or fields == "*":
         sheet.frozen_rows = grid.get("frozenRowCount", 0)
-    if "hidden" in fields or fields == "*":
+    if {"gridProperties", "gridProperties.frozenColumnCount"} & paths or fields == "*":
+        sheet.frozen_columns = grid.get("frozenColumnCount", 0)
+    if "hidden" in paths or fields == "*":
         sheet.hidden = bool(args["properties"].get("hidden", False))
-    if "title" in fields or fields == "*":
+    if "title" in paths or fields == "*":
         sheet.title = args["properties"].get("title", sheet.title)
     return {}
 
@@ -370,18 +378,24 @@ def _repeat_cell(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -
     set from the given format, or cleared when the format leaves it out."""
     target = args["range"]
     sheet = _sheet_by_id(spreadsheet, target["sheetId"], "repeatCell")
-    mask = re.fullmatch(r"userEnteredFormat\(([\w,]+)\)", args.get("fields", ""))
-    if mask is None:
+    paths = mask_paths(args.get("fields", ""))
+    if not paths or any(not p.startswith("userEnteredFormat.") for p in paths):
         raise HttpError(400, "repeatCell: this fake supports only fields=userEnteredFormat(…)")
     given = args.get("cell", {}).get("userEnteredFormat", {})
     for r in range(target.get("startRowIndex", 0), target.get("endRowIndex", sheet.row_count)):
         for c in range(target.get("startColumnIndex", 0), target.get("endColumnIndex", sheet.column_count)):
             current = sheet.formats.setdefault((r, c), {})
-            for name in mask.group(1).split(","):
-                if name in given:
-                    current[name] = copy.deepcopy(given[name])
+            for path in paths:  # "userEnteredFormat.textFormat.bold": that leaf only
+                *parents, leaf = path.split(".")[1:]
+                source: Any = given
+                target_format = current
+                for name in parents:
+                    source = source.get(name, {}) if isinstance(source, dict) else {}
+                    target_format = target_format.setdefault(name, {})
+                if isinstance(source, dict) and leaf in source:
+                    target_format[leaf] = copy.deepcopy(source[leaf])
                 else:
-                    current.pop(name, None)
+                    target_format.pop(leaf, None)
     return {}
 
 
@@ -422,6 +436,40 @@ def _update_protected_range(state: State, spreadsheet: Spreadsheet, args: dict[s
     raise HttpError(400, f"No protected range with id: {wanted['protectedRangeId']}")
 
 
+def _chart_sources(spreadsheet: Spreadsheet, spec: dict[str, Any], kind: str) -> None:
+    """As the API: every source range on an existing grid, exactly one of its dimensions of length 1."""
+    basic = spec.get("basicChart", {})
+    for area in [d.get("domain", {}) for d in basic.get("domains", [])] + [
+            s.get("series", {}) for s in basic.get("series", [])]:
+        for source in area.get("sourceRange", {}).get("sources", []):
+            _sheet_by_id(spreadsheet, source.get("sheetId", 0), kind)
+            rows = source.get("endRowIndex", 0) - source.get("startRowIndex", 0)
+            columns = source.get("endColumnIndex", 0) - source.get("startColumnIndex", 0)
+            if rows < 1 or columns < 1 or (rows != 1 and columns != 1):
+                raise HttpError(400, f"Invalid requests[0].{kind}: The chart source range must have exactly one "
+                                     "dimension of length 1.")
+
+
+def _add_chart(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+    chart = copy.deepcopy(args["chart"])
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+    sheet = _sheet_by_id(spreadsheet, anchor.get("sheetId", 0), "addChart")
+    _chart_sources(spreadsheet, chart.get("spec", {}), "addChart")
+    chart["chartId"] = state.next_number()
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def _update_chart_spec(state: State, spreadsheet: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+    _chart_sources(spreadsheet, args["spec"], "updateChartSpec")
+    for sheet in spreadsheet.sheets:
+        for chart in sheet.charts:
+            if chart["chartId"] == args["chartId"]:
+                chart["spec"] = copy.deepcopy(args["spec"])
+                return {}
+    raise HttpError(400, f"Invalid requests[0].updateChartSpec: No chart with id: {args['chartId']}")
+
+
 STRUCTURAL: dict[str, Callable[[State, Spreadsheet, dict[str, Any]], dict[str, Any]]] = {
     "addSheet": _add_sheet,
     "deleteSheet": _delete_sheet,
@@ -436,6 +484,8 @@ STRUCTURAL: dict[str, Callable[[State, Spreadsheet, dict[str, Any]], dict[str, A
     "addConditionalFormatRule": _add_conditional_format_rule,
     "addProtectedRange": _add_protected_range,
     "updateProtectedRange": _update_protected_range,
+    "addChart": _add_chart,
+    "updateChartSpec": _update_chart_spec,
 }
 
 ROUTES: list[Route] = [
