@@ -57,7 +57,7 @@ def _header_groups(campaign: Campaign) -> list[list[str]]:
 
 # On one landscape page across for some 25 units: the numbers (four digits at most) in narrow
 # columns under a header wrapped over several lines, the unit's name and the note wrapped.
-WIDTHS = {CODE_HEADER: 8, "Tên đơn vị": 32, "Tên tab": 10, "Ghi chú": 24}
+WIDTHS = {CODE_HEADER: 10, "Tên đơn vị": 32, "Tên tab": 10, "Ghi chú": 24}
 NUMBER_WIDTH = 7
 
 
@@ -69,7 +69,8 @@ def overview_layout(campaign: Campaign) -> OverviewLayout:
         first += len(group)
     header = [title for group in _header_groups(campaign) for title in group]
     return OverviewLayout(widths=tuple(WIDTHS.get(title, NUMBER_WIDTH) for title in header), groups=tuple(groups),
-                          statuses=groups[1], proposed=groups[3], total_label=TOTAL)
+                          statuses=groups[1], proposed=groups[3], total_label=TOTAL,
+                          block_label=CODE_HEADER)
 
 
 def overview_table(report: SyncReport, campaign: Campaign, register: IdRegister, now: dt.datetime

@@ -464,8 +464,9 @@ def test_tong_hop_on_google_is_dressed_by_setup_and_its_charts_follow_the_rows_t
     proposed, approved = "Đề nghị: Huân chương Lao động", "Đã đồng ý: Huân chương Lao động"
     assert shade[header.index(proposed)] != shade[header.index(approved)]
     assert overview.formats[(0, 4)]["wrapStrategy"] == "WRAP" and overview.formats[(0, 4)]["textFormat"]["bold"]
+    assert overview.formats[(40, 1)] == {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}  # every row below
     [bold] = [f for f in overview.conditional_formats if f["booleanRule"]["condition"]["type"] == "CUSTOM_FORMULA"]
-    assert bold["booleanRule"]["condition"]["values"] == [{"userEnteredValue": '=$A2="Tổng cộng"'}]
+    assert bold["booleanRule"]["condition"]["values"] == [{"userEnteredValue": '=OR($A2="Tổng cộng",$A2="Mã đơn vị")'}]
     assert bold["booleanRule"]["format"] == {"textFormat": {"bold": True}} and "endRowIndex" not in bold["ranges"][0]
     # the charts read exactly what the sync wrote: each unit's statuses, the proposals' totals row
     by_status, per_tier = _chart(overview, STATUS_CHART), _chart(overview, TIER_CHART)

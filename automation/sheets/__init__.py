@@ -121,6 +121,7 @@ class OverviewLayout:
     statuses: tuple[int, int]  # the status columns
     proposed: tuple[int, int]  # the "Đề nghị" columns
     total_label: str = "Tổng cộng"  # the first cell of a totals row
+    block_label: str = ""  # the first cell of the header of the block below the table (unit × tier)
     frozen_columns: int = 3  # the unit's code, name and tab
     header_lines: int = 8  # a tier's name wrapped in a number column
 
@@ -128,8 +129,9 @@ class OverviewLayout:
         """How many rows lie between the header and the (first) totals row: the charts' extent."""
         return next((r for r, row in enumerate(table) if row and row[0] == self.total_label), 1) - 1
 
-    def is_total(self, row: Sequence[Any]) -> bool:
-        return bool(row) and row[0] == self.total_label
+    def is_bold(self, row: Sequence[Any]) -> bool:
+        """The totals and the header of the block below the table."""
+        return bool(row) and row[0] in (self.total_label, self.block_label)
 
 
 @dataclass(frozen=True)

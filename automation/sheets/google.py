@@ -197,7 +197,7 @@ class GoogleSheet:
             header, rows, pixels = cells.get(title, ([], [[], []], []))
             requests += self._setup_tab(tab, sheet, header, rows[1], layout, changes, pixels=pixels)
             if layout.overview is not None and fold(tab.title) == fold(layout.overview_title):
-                requests += dress(sheet, rows[0], pixels, layout.overview, changes)
+                requests += dress(sheet, rows[0], rows[1], pixels, layout.overview, changes)
                 requests += place_charts(sheet, layout.overview, layout.overview_units, changes)
         if requests:
             self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),

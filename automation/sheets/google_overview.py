@@ -29,10 +29,11 @@ def width_in_pixels(characters: int) -> int:
     return characters * PIXELS_PER_CHARACTER + 5
 
 
-def dress(sheet: dict[str, Any], row1: list[dict[str, Any]], pixels: list[int], layout: OverviewLayout,
-          changes: list[str]) -> list[dict[str, Any]]:
+def dress(sheet: dict[str, Any], row1: list[dict[str, Any]], row2: list[dict[str, Any]], pixels: list[int],
+          layout: OverviewLayout, changes: list[str]) -> list[dict[str, Any]]:
     """What Tổng hợp lacks of its dress, and only that: a width nobody chose (Google's 100 px), the
-    frozen header and unit columns, a header cell without its group's shade, the totals rule."""
+    frozen header and unit columns, a header cell without its group's shade, the body wrapped and
+    read from the top, the rule that makes the totals bold."""
     props = sheet["properties"]
     sheet_id, title = props["sheetId"], props["title"]
     grid = props.get("gridProperties", {})
@@ -65,6 +66,14 @@ def dress(sheet: dict[str, Any], row1: list[dict[str, Any]], pixels: list[int], 
                 "cell": {"userEnteredFormat": wanted_format},
                 "fields": f"userEnteredFormat({','.join(HEADER_FORMAT_FIELDS)})"}})
             changes.append(f"tab '{title}': tô màu nhóm tiêu đề {number + 1}")
+    body = row2 if row2 else []
+    if any(not same_format(body[c].get("userEnteredFormat", {}) if c < len(body) else {}, BODY_FORMAT)
+           for c in range(len(layout.widths))):
+        requests.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": 0,
+                      "endColumnIndex": len(layout.widths)},
+            "cell": {"userEnteredFormat": BODY_FORMAT}, "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+        changes.append(f"tab '{title}': xuống dòng, căn trên")
     formula = totals_formula(layout)
     if not any(_formula_of(rule) == formula for rule in sheet.get("conditionalFormats", [])):
         requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
@@ -82,7 +91,11 @@ def header_format(shade: str) -> dict[str, Any]:
 
 
 def totals_formula(layout: OverviewLayout) -> str:
-    return f'=$A2="{layout.total_label}"'
+    """Bold where `OverviewLayout.is_bold` says: the totals rows, the header of the block below."""
+    return f'=OR($A2="{layout.total_label}",$A2="{layout.block_label}")'
+
+
+BODY_FORMAT = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
 
 
 def place_charts(sheet: dict[str, Any], layout: OverviewLayout, units: int, changes: list[str]

@@ -364,16 +364,14 @@ def _dress_overview(ws: Worksheet, table: list[list[Any]], layout: OverviewLayou
                 cell.fill = GROUP_FILLS[number % 2]
     if ws.row_dimensions[1].height != layout.header_lines * LINE_HEIGHT:
         ws.row_dimensions[1].height = layout.header_lines * LINE_HEIGHT
-    note = len(layout.widths) - 1
-    for r, row in enumerate(table, start=1):
-        bold = layout.is_total(row)
+    for r, row in enumerate(table[1:], start=2):
+        bold = layout.is_bold(row)
         for c in range(1, len(row) + 1):
             cell = ws.cell(r, c)
-            if r > 1 and bool(cell.font.bold) != bold:
+            if bool(cell.font.bold) != bold:
                 cell.font = Font(bold=bold)
-            if (r > 1 and (c in (2, 3) or c == note + 1) and isinstance(cell.value, str)
-                    and not cell.alignment.wrap_text):
-                cell.alignment = WRAPPED  # a unit's name, a tier's name, a note: whole on paper
+            if not cell.alignment.wrap_text or cell.alignment.vertical != "top":
+                cell.alignment = WRAPPED  # a unit's name, a tier's name, a note: whole on paper, read from the top
     fit_row_heights(ws, range(2, len(table) + 1))
     frozen = f"{column_letter(layout.frozen_columns)}2"
     if ws.freeze_panes != frozen:
