@@ -508,3 +508,56 @@ def test_the_overview_draws_its_charts_from_the_rows_the_sync_wrote(book, campai
     assert per_tier.series[0].val.numRef.f == f"'Tổng hợp'!${first}$4:${last}$4"  # the totals row
     width = openpyxl.utils.get_column_letter(len([h for h in header if h]))
     assert ws.print_area == f"'Tổng hợp'!$A$1:${width}${ws.max_row}"  # the table on paper; the charts on screen
+
+
+def test_formula_results_of_every_kind_come_from_the_one_read(tmp_path, campaign, schema, monkeypatch):
+    """Text, number, truth value, error and date results, as an office suite cached them, read in
+    the same pass that keeps the formulas: no second load of the file."""
+    from automation.sheets import Formula
+    from automation.sheets.workbook import Workbook
+    path = tmp_path / "f.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "T"
+    for column, formula in enumerate(('="a"&"b"', "=1+1.5", "=TRUE()", "=1/0", "=DATE(2021,11,15)", "=1+1"), 1):
+        ws.cell(1, column, formula)
+    ws.cell(1, 5).number_format = "DD/MM/YYYY"
+    book.save(path)
+    for ref, value, kind in (("A1", "ab", "str"), ("B1", "2.5", None), ("C1", "1", "b"), ("D1", "#DIV/0!", "e"),
+                             ("E1", "44515", None)):
+        _add_cached_value(path, "T", ref, value)
+        if kind:
+            _set_cell_type(path, ref, kind)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("a second pass over the file"))
+    [row] = Workbook(path).read().tabs["T"].rows
+    assert row[:5] == ["ab", 2.5, True, "#DIV/0!", dt.datetime(2021, 11, 15)]
+    assert row[5] == Formula("=1+1")  # never computed: the formula itself
+
+
+def _set_cell_type(path, ref, kind):
+    import re
+    import shutil
+    import zipfile
+    temp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(temp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rf'<c r="{ref}"', f'<c r="{ref}" t="{kind}"', data.decode()).encode()
+            dst.writestr(item, data)
+    shutil.move(temp, path)
+
+
+def test_the_fast_shared_strings_read_as_openpyxls_own(tmp_path):
+    """Plain items, runs, phonetic guides, kept spaces, line breaks, `_x005F_` escapes, empty items."""
+    import io
+    from openpyxl.reader.strings import read_string_table
+    from automation.sheets.workbook import _string_table
+    items = ['<si><t>Nguyễn Văn A</t></si>', '<si><t xml:space="preserve">  hai  khoảng  </t></si>',
+             '<si><r><t>Phòng </t></r><r><rPr><b/></rPr><t>Thực hành</t></r></si>',
+             '<si><t>Tây</t><rPh sb="0" eb="1"><t>ignored</t></rPh></si>', '<si><t>dòng 1\ndòng 2</t></si>',
+             '<si><t>a_x005F_x000D_b</t></si>', '<si><t/></si>', '<si></si>']
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+           f'main" count="{len(items)}" uniqueCount="{len(items)}">{"".join(items)}</sst>').encode()
+    assert _string_table(io.BytesIO(xml)) == read_string_table(io.BytesIO(xml))
+    assert len(_string_table(io.BytesIO(xml))) == len(items)

@@ -1,7 +1,7 @@
 """The embedded default: an .xlsx workbook through openpyxl.
 
-Loaded once with formulas kept (never `data_only=True`, which would lose them on save);
-formula values come from a second, read-only pass only when a tab has formulas. Numbers in
+Loaded once with formulas kept (never `data_only=True`, which would lose them on save), and in
+the same pass each formula's cached result (what the office suite last computed). Numbers in
 date-formatted cells are loaded as the numbers the file holds and saved back unchanged (openpyxl
 alone turns one outside Excel's date range, 20211115 say, into #VALUE! and writes that over it);
 the snapshot shows them as dates where they are dates.
@@ -15,6 +15,7 @@ another program saved the file since it was read — checked again at the very l
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,6 +23,9 @@ from typing import Any
 
 import openpyxl
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._reader import VALUE_TAG, WorksheetReader
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 from openpyxl.utils.datetime import from_excel
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
@@ -69,12 +73,12 @@ class Workbook:
         self._book: openpyxl.Workbook | None = None
         self._signature: tuple[int, int] | None = None
         self._created = False
+        self._cached: dict[str, dict[tuple[int, int], Any]] = {}  # tab → (row, column) → a formula's last value
 
     # ------------------------------------------------------------ reading
 
     def read(self) -> Snapshot:
         book = self._load()
-        cached: dict[str, dict[tuple[int, int], Any]] | None = None
         tabs: dict[str, TabData] = {}
         for ws in book.worksheets:
             # Only the cells the file holds (openpyxl's own map of them), not the grid up to the last
@@ -97,11 +101,10 @@ class Workbook:
                 row = rows[r]
                 row.extend([None] * (c + 1 - len(row)))
                 row[c] = value
-            if formulas:
-                cached = cached if cached is not None else self._cached_values()
-                for r, c, text in formulas:
-                    value = cached.get(ws.title, {}).get((r, c))
-                    rows[r][c] = Formula(text) if value is None else value
+            cached = self._cached.get(ws.title, {})
+            for r, c, text in formulas:
+                value = cached.get((r, c))
+                rows[r][c] = Formula(text) if value is None else value
             tabs[ws.title] = TabData(ws.title, _trim(rows), tuple(
                 (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges))
         return Snapshot(tabs)
@@ -116,22 +119,13 @@ class Workbook:
             reader = _NumbersStayNumbers(self.path)
             reader.read()
             book = reader.wb
+            self._cached = reader.cached_values
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
             raise SourceError(f"'{self.path}' không phải là tệp Excel (.xlsx) đọc được: {exc}.") from None
         except OSError as exc:
             raise SourceError(f"Không đọc được '{self.path}': {exc.strerror or exc}.") from None
         self._book, self._signature = book, signature
         return book
-
-    def _cached_values(self) -> dict[str, dict[tuple[int, int], Any]]:
-        """Formula results as the last office suite that saved the file computed them."""
-        book = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
-        try:
-            return {ws.title: {(r, c): v for r, row in enumerate(ws.iter_rows(values_only=True))
-                               for c, v in enumerate(row) if v is not None}
-                    for ws in book.worksheets}
-        finally:
-            book.close()
 
     # ------------------------------------------------------------ writing
 
@@ -273,17 +267,86 @@ def _link_target(path: str) -> str:
 
 
 class _NumbersStayNumbers(ExcelReader):
-    """openpyxl's reader, but a number in a date-formatted cell stays the number the file holds:
-    converting it on load turns one outside Excel's date range into #VALUE! (and moves serial 60,
-    Excel's 29/02/1900, to 59), which the save then writes over what the unit typed."""
+    """openpyxl's reader, with three changes for thidua's one read:
+
+    - a number in a date-formatted cell stays the number the file holds: converting it on load
+      turns one outside Excel's date range into #VALUE! (and moves serial 60, Excel's 29/02/1900,
+      to 59), which the save then writes over what the unit typed;
+    - the cached result of each formula (the `<v>` beside its `<f>`, which openpyxl drops when it
+      keeps formulas) is kept in `cached_values`: no second pass over the file for them;
+    - the shared strings are read by `_string_table`, the same text at a fraction of the cost."""
+
+    cached_values: dict[str, dict[tuple[int, int], Any]]
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _string_table(source)
 
     def read_worksheets(self) -> None:
         state = vars(self.wb)  # openpyxl 3.1's private `_date_formats`: the style ids it converts to dates
         formats, state["_date_formats"] = state["_date_formats"], set()
+        self.cached_values = {}
+        reader = self
+
+        class KeepingCachedValues(WorksheetReader):
+            def __init__(self, ws: Worksheet, *args: Any) -> None:
+                super().__init__(ws, *args)
+                cached = reader.cached_values.setdefault(ws.title, {})
+                parse = self.parser.parse_cell
+
+                def parse_cell(element: Any) -> dict[str, Any]:
+                    cell = parse(element)
+                    if cell["data_type"] == "f":
+                        value = _cached_value(element, cell["style_id"] in formats)
+                        if value is not None:
+                            cached[(cell["row"] - 1, cell["column"] - 1)] = value
+                    return cell
+                self.parser.parse_cell = parse_cell  # type: ignore[method-assign]
+
+        excel_reader = vars(sys.modules[ExcelReader.__module__])
+        plain, excel_reader["WorksheetReader"] = excel_reader["WorksheetReader"], KeepingCachedValues
         try:
             super().read_worksheets()
         finally:
             state["_date_formats"] = formats
+            excel_reader["WorksheetReader"] = plain
+
+
+def _cached_value(element: Any, is_date: bool) -> Any:
+    """A formula cell's last computed value as the office suite that saved the file wrote it."""
+    raw = element.findtext(VALUE_TAG)
+    if raw is None or raw == "":
+        return None
+    kind = element.get("t", "n")
+    if kind == "b":
+        return raw == "1"
+    if kind in ("str", "e", "inlineStr"):
+        return raw
+    try:
+        number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+    except ValueError:
+        return raw
+    return _as_date(number) if is_date else number
+
+
+SI, T, R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+
+
+def _string_table(source: Any) -> list[str]:
+    """The shared strings as openpyxl's `read_string_table` gives them (the plain text of each item,
+    its runs joined, phonetic guides left out, `x005F_` removed), without building a Text object
+    for each: on a campaign workbook those objects were a third of the load."""
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag == SI:
+            plain = node.find(T)
+            parts = [plain.text or ""] if plain is not None else []
+            parts += [(run.findtext(T) or "") for run in node.iterfind(R)]
+            strings.append("".join(parts).replace("x005F_", ""))
+            node.clear()
+    return strings
 
 
 def _as_date(serial: float) -> Any:
