@@ -13,7 +13,13 @@ per document, uploads one after another.
 - documents rendered per second for 1,000 nominees;
 - Sheets requests per sync at 3 / 30 / 100 tabs and 10 / 5,000 rows, against the local fake;
 - wall time of a full sync of 1,000 new nominations with documents, against the fake with 100 ms
-  added to every request (as the real API's round trip), and of an unchanged re-sync.
+  added to every request (as the real API's round trip), and of an unchanged re-sync;
+- bench/floors.py: an unchanged .xlsx re-sync against openpyxl's load + save of the same file
+  (time and peak memory, with the ratios), a duplicate group against as many distinct nominees,
+  a stray value in row 1,048,576 against the demo without it.
+
+A full run writes bench/results/bench.csv, bench.png and the README's table (bench/table.py);
+`--quick` writes bench/results/quick.csv only.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from automation.resources import DEFAULT_TEMPLATES  # noqa: E402
 from automation.settings import Settings  # noqa: E402
 from automation.sheets import Snapshot, TabData  # noqa: E402
 from automation.sync import evaluate, sync  # noqa: E402
-from bench import straightforward  # noqa: E402
+from bench import floors, straightforward, table  # noqa: E402
 from tests.fake_google.server import FakeGoogle  # noqa: E402
 
 NOW = dt.datetime(2021, 12, 20, 9, 0)
@@ -270,15 +276,19 @@ def latency(campaign: Any, schema: Any, key: tuple[str, str], count: int, repeat
 
 # ------------------------------------------------------------------ output
 
-def write(rows: list[Row]) -> None:
+def write(rows: list[Row], *, quick: bool = False) -> None:
+    """bench.csv, the chart and the README's table; a quick run writes quick.csv only."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "bench.csv", "w", newline="", encoding="utf-8") as handle:
+    with open(RESULTS / ("quick.csv" if quick else "bench.csv"), "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["what", "size", "median", "min", "max", "unit"])
         writer.writerows([(w, s, round(m, 3), round(lo, 3), round(hi, 3), u) for w, s, m, lo, hi, u in rows])
     print(f"{'what':<72} {'size':<24} {'median':>12} {'spread (min–max)':>24}  unit")
     for what, size, median, low, high, unit in rows:
         print(f"{what:<72} {size:<24} {median:>12,.2f} {f'{low:,.2f}–{high:,.2f}':>24}  {unit}")
+    if quick:
+        return
+    table.main()
     try:
         chart(rows)
     except ImportError:
@@ -337,7 +347,12 @@ def main() -> None:
             [(3, 10), (30, 10), (100, 10), (3, 5_000), (30, 5_000), (100, 5_000)]
         rows += requests_per_sync(campaign, schema, key, shapes, Path(folder))
         rows += latency(campaign, schema, key, 100 if args.quick else 1_000, 2 if args.quick else 3, Path(folder))
-    write(rows)
+    rows += floors.resync_against_floor(campaign, schema, synthetic, (1_000,) if args.quick else (5_000, 20_000),
+                                        repeat)
+    rows += floors.duplicate_groups(campaign, schema, synthetic, (500, 2_000) if args.quick else (500, 2_000, 8_000),
+                                    repeat)
+    rows += floors.stray_cell(repeat)
+    write(rows, quick=args.quick)
     os._exit(0)  # the fakes' server threads are daemons; do not wait for them
 
 
