@@ -2,8 +2,9 @@
 
 docxtpl re-reads, re-parses, re-patches and re-compiles a template on every render. Here each
 template is read and parsed once per process and reset between renders, its patched XML and
-compiled Jinja templates are kept, and large batches render in worker processes across the
-cores. What docxtpl does to the document (tables, listings, headers) is unchanged.
+compiled Jinja templates are kept, the parts a render never touches are compressed once
+(automation.package), and large batches render in worker processes across the cores. What
+docxtpl does to the document (tables, listings, headers) is unchanged.
 
 The workers are started by a fork server (never forked from the job itself), so they hold none
 of its open files — the campaign lock above all — and they die with the job: a killed sync
@@ -25,11 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.document import Document as DocxDocument
 from docxtpl import DocxTemplate
 
 from automation.errors import ConfigError
+from automation.package import PackageWriter
 from automation.resources import DEFAULT_TEMPLATES
+CORE_TEXT = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 PARALLEL_FROM = 24  # below this many documents, starting workers costs more than it saves
 
 
@@ -66,6 +70,8 @@ class _Template(DocxTemplate):
             docx = self._loaded()
             self._pristine_root = copy.deepcopy(docx._element)
             self._pristine_targets = {key: rel._target for key, rel in docx._part.rels.items()}
+            core = docx.core_properties
+            self._fields_in_properties = any("{" in (getattr(core, name) or "") for name in CORE_TEXT)
         elif self.is_rendered and reload:
             # A fresh copy of the whole document element, the rendered one simply dropped: detaching
             # a rendered body from its tree (lxml re-homes every node) grew with the square of what
@@ -78,6 +84,62 @@ class _Template(DocxTemplate):
             for key, target in self._pristine_targets.items():
                 docx._part.rels[key]._target = target
             self.is_rendered = False
+
+    def build_headers_footers_xml(self, context: Any, uri: Any, jinja_env: Any = None) -> Any:
+        """Only the headers and footers that hold fields: one without a brace renders to itself, and
+        left as it is its part stays the template's (written once, automation.package)."""
+        docxtpl: Any = self  # docxtpl's helpers are not in its type hints
+        for key, part, xml in self._headers_footers_with_fields(uri):
+            yield key, docxtpl.render_xml_part(docxtpl.patch_xml(xml), part, context, jinja_env).encode(
+                docxtpl.get_headers_footers_encoding(xml))
+
+    def _headers_footers_with_fields(self, uri: Any) -> list[tuple[str, Any, str]]:
+        """The template's headers (or footers) that hold a field, with their XML: each part read once
+        (docxtpl serialises every one at every render, to see whether it is empty)."""
+        docxtpl: Any = self
+        known: dict[str, tuple[Any, str]] = vars(self).setdefault("_header_xml", {})
+        found = []
+        for key, rel in self._loaded()._part.rels.items():
+            if rel.reltype != uri or rel.is_external:
+                continue
+            if key not in known or known[key][0] is not rel.target_part:
+                part = rel.target_part
+                known[key] = (part, docxtpl.get_part_xml(part) if part.blob else "")
+            part, xml = known[key]
+            if "{" in xml:
+                found.append((key, part, xml))
+        return found
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        if self._fields_in_properties:  # our templates have none: nothing to render in docProps/core.xml
+            docxtpl: Any = super()
+            docxtpl.render_properties(context, jinja_env)
+
+    def _changed_parts(self) -> set[int]:
+        """The part objects this render changed in place: the document, the core properties if they
+        were rendered, and any part a new relationship points to."""
+        docx = self._loaded()
+        changed = {id(docx.part)}
+        if self._fields_in_properties:
+            changed |= {id(rel.target_part) for rel in docx.part.package.rels.values()
+                        if rel.reltype == RT.CORE_PROPERTIES}
+        for key, rel in docx.part.rels.items():
+            if not rel.is_external and self._pristine_targets.get(key) is not rel._target:
+                changed.add(id(rel._target))
+        return changed
+
+    def write(self, out: io.BytesIO) -> None:
+        """The rendered document into `out`: what the render left untouched compressed once
+        (automation.package); docxtpl's own save where it would replace pictures or media."""
+        docxtpl: Any = self
+        if (docxtpl.pics_to_replace or docxtpl.crc_to_new_media or docxtpl.crc_to_new_embedded
+                or docxtpl.zipname_to_replace):
+            self.save(out)
+            return
+        if (writer := vars(self).get("_writer")) is None:
+            writer = self._writer = PackageWriter()
+        writer.write(self._loaded(), out, changed=self._changed_parts())
+        self.is_saved = True
 
     def _loaded(self) -> DocxDocument:
         assert self.docx is not None, "init_docx loads the document first"
@@ -121,7 +183,7 @@ class Renderer:
             template = self._templates[name] = _Template(io.BytesIO(self.template_bytes(name)))
         template.render(context, jinja_env=self._environment, autoescape=True)
         out = io.BytesIO()
-        template.save(out)
+        template.write(out)
         return out.getvalue()
 
     def render_many(self, drafts: list[tuple[str, dict[str, Any]]], *, workers: int | None = None

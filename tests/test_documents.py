@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import unicodedata
 import zipfile
+from typing import Any
 from pathlib import Path
 
 import docx
@@ -395,9 +396,17 @@ def test_a_reused_template_renders_exactly_what_a_fresh_docxtpl_does(campaign_bo
         assert _parts(renderer.render(spec.template, spec.context)) == _parts(expected.getvalue()), spec.path
 
 
-def _parts(data: bytes) -> dict[str, bytes]:
+def _parts(data: bytes) -> list[tuple[str, Any]]:
+    """Every member of the package, in order, with its bytes (the zip's own check passed); the core
+    properties by their values: docxtpl writes an empty element for each text property it renders,
+    thidua leaves a template's properties without fields as they are."""
     with zipfile.ZipFile(_io(data)) as z:
-        return {name: z.read(name) for name in z.namelist() if name.startswith("word/")}
+        assert z.testzip() is None
+        parts: list[tuple[str, Any]] = [(name, z.read(name)) for name in z.namelist()]
+    core = docx.Document(_io(data)).core_properties
+    properties = tuple((name, getattr(core, name) or "") for name in ("author", "comments", "identifier", "language",
+                                                                      "subject", "title", "created", "revision"))
+    return [(name, properties if name == "docProps/core.xml" else blob) for name, blob in parts]
 
 
 def test_after_a_long_danh_sach_the_next_document_is_exactly_a_fresh_render(campaign_book, campaign, schema):
@@ -414,3 +423,33 @@ def test_after_a_long_danh_sach_the_next_document_is_exactly_a_fresh_render(camp
     expected = _io(b"")
     fresh.save(expected)
     assert _parts(renderer.render(submission.template, submission.context)) == _parts(expected.getvalue())
+
+
+def test_the_parts_a_render_never_touches_are_compressed_once_per_template(campaign_book, campaign, schema,
+                                                                             monkeypatch):
+    """Styles, numbering, theme, fonts, settings, the headers without fields, the content types and
+    the relationships: serialised for the first document of a template, never again."""
+    from docx.opc.part import XmlPart
+    renderer = Renderer()
+    evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
+    specs = [s for s in documents_for(evaluation.verdicts.values(), campaign, schema,
+                                      renderer.digests(TEMPLATES.values())) if s.template == "tom_tat_ca_nhan.docx"]
+    serialised: list[str] = []
+    blob = XmlPart.blob.fget
+
+    def counting(part):
+        serialised.append(str(part.partname))
+        return blob(part)
+    monkeypatch.setattr(XmlPart, "blob", property(counting))
+    renderer.render(specs[0].template, specs[0].context)
+    first = list(serialised)
+    serialised.clear()
+    for spec in specs[1:]:
+        renderer.render(spec.template, spec.context)
+    assert "/word/styles.xml" in first and "/word/numbering.xml" in first and len(specs) >= 3
+    assert serialised == ["/word/document.xml"] * (len(specs) - 1)  # the document, once each, nothing else
+    writer = renderer._templates[specs[0].template]._writer
+    kept = len(writer._kept)
+    for spec in specs:
+        renderer.render(spec.template, spec.context)
+    assert len(writer._kept) == kept  # nothing accumulates from one document to the next

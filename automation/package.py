@@ -1,0 +1,91 @@
+"""Writing a rendered .docx: what a render never touches is serialised and compressed once per template.
+
+python-docx writes a document by serialising every part of its package and compressing each
+into the zip, for every document: the styles, numbering, theme, fonts and settings of a template
+are the same bytes thousands of times. `PackageWriter` keeps the compressed entry of each such
+part, and of `[Content_Types].xml` and the package's relationships, for as long as the part
+object and its relationships are those it saw; the parts a render does change — the document
+itself, its headers and footers (which docxtpl replaces), the core properties, and every part's
+relationships — are serialised each time. Entries carry one fixed date, so a document's bytes
+depend on its content only.
+
+The zip is written with the standard library's `zipfile`, the stored entries put in as they were
+compressed (the local header and data written, the entry registered for the central directory).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zlib
+from dataclasses import dataclass
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
+
+ENTRY_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's first day: no entry says when it was drafted
+
+
+@dataclass(frozen=True)
+class _Entry:
+    info: ZipInfo
+    header: bytes  # the local file header (it does not hold the entry's offset)
+    data: bytes  # compressed
+
+
+def _entry(name: str, blob: bytes | str) -> _Entry:
+    raw = blob.encode("utf-8") if isinstance(blob, str) else blob
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
+    data = compressor.compress(raw) + compressor.flush()
+    info = ZipInfo(name, ENTRY_DATE)
+    info.compress_type = ZIP_DEFLATED
+    info.CRC, info.file_size, info.compress_size = zlib.crc32(raw), len(raw), len(data)
+    return _Entry(info, info.FileHeader(), data)
+
+
+class PackageWriter:
+    """Writes rendered documents of one template; keeps the entries that do not change."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Any, _Entry] = {}
+
+    def write(self, document: Any, out: io.BytesIO, *, changed: set[int]) -> None:
+        """`document`: the python-docx Document just rendered; `changed`: the ids of the part objects
+        the render changed in place (a part it replaced is a new object: never kept)."""
+        package = document.part.package
+        parts = list(package.iter_parts())
+        with ZipFile(out, "w", compression=ZIP_DEFLATED) as archive:
+            types_key = ("types", tuple((str(p.partname), p.content_type) for p in parts))
+            self._put(archive, types_key, CONTENT_TYPES_URI.membername,
+                      lambda: _ContentTypesItem.from_parts(parts).blob)
+            rels_key = ("package rels", tuple((r.rId, r.reltype, r.target_ref) for r in package.rels.values()))
+            self._put(archive, rels_key, PACKAGE_URI.rels_uri.membername, lambda: package.rels.xml)
+            for part in parts:
+                name = part.partname.membername
+                if id(part) in changed:
+                    _add(archive, _entry(name, part.blob))
+                else:  # the part object itself in the key: alive while kept, so its id is never another's
+                    self._put(archive, ("part", id(part), part), name, lambda part=part: part.blob)
+                if len(part.rels):
+                    rels = ("rels", name, tuple((r.rId, r.reltype, r.target_ref, r.is_external)
+                                                for r in part.rels.values()))
+                    self._put(archive, rels, part.partname.rels_uri.membername, lambda part=part: part.rels.xml)
+
+    def _put(self, archive: ZipFile, key: Any, name: str, blob: Any) -> None:
+        if (entry := self._kept.get(key)) is None:
+            entry = self._kept[key] = _entry(name, blob())
+        _add(archive, entry)
+
+
+def _add(archive: ZipFile, entry: _Entry) -> None:
+    """An entry already compressed, written where the next one starts and listed for the central
+    directory (what `ZipFile.writestr` does after compressing)."""
+    info = copy.copy(entry.info)
+    info.header_offset = archive.fp.tell()  # type: ignore[union-attr]
+    archive.fp.write(entry.header)  # type: ignore[union-attr]
+    archive.fp.write(entry.data)  # type: ignore[union-attr]
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
+    archive.start_dir = archive.fp.tell()  # type: ignore[union-attr]
