@@ -22,6 +22,7 @@ from automation import __version__, operations
 from automation.counts import SyncReport
 from automation.errors import ThiduaError
 from automation.findings import ReviewState, Status
+from automation.memory import Memory
 from automation.overview import console_table
 from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
 from automation.schema import Key
@@ -262,10 +263,11 @@ def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_te
     settings.require_source()
     _configure_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     sync_lock = CampaignLock(state_file(settings, "lock"))
+    memory = Memory()  # rows unchanged since the last run are not parsed nor judged again
 
     def job() -> SyncReport:
         with sync_lock.acquire(wait=300):  # a manual `thidua sync` may be running: let it finish
-            return operations.sync_once(settings)
+            return operations.sync_once(settings, memory=memory)
 
     with CampaignLock(state_file(settings, "run.lock"), busy="Đã có 'thidua run' đang chạy cho chiến dịch này"
                       ).acquire(wait=0):

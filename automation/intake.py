@@ -8,12 +8,15 @@ one broken tab does not stop the others.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from functools import partial
 from collections.abc import Mapping
 from typing import Any
 
 from automation.cells import is_blank, parse_cell
 from automation.errors import SourceError
+from automation.memory import Memory
 from automation.nomination import Cell, Intake, Nomination, TabProblem, Unit, UnitTab
 from automation.record_ids import UNIT_CODE
 from automation.schema import Key, RegistryKey, Schema, locate_columns
@@ -21,7 +24,9 @@ from automation.sheets import Snapshot, TabData, column_letter, row_fingerprint
 from automation.text import clean, fold, title_like
 
 
-def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake:
+def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date, memory: Memory | None = None) -> Intake:
+    """The registry and every unit tab, parsed; with a memory (automation.memory), a row read as
+    in the last sync keeps its parsed cells."""
     problems: list[TabProblem] = []
     registry_tab = find_tab(snapshot, schema.tabs["registry"])
     if registry_tab is None:
@@ -41,7 +46,7 @@ def read_intake(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Intake
             problems.append(TabProblem(unit.tab, f"Có {len(twins)} tab cùng tên '{unit.tab}' ({names}), chỉ khác "
                                        "nhau ở cách gõ dấu, chữ hoa hoặc khoảng trắng; đổi tên hoặc xóa tab thừa để "
                                        "chương trình biết tab nào của đơn vị", unit))
-        elif (tab := _read_unit_tab(twins[0], unit, schema, today, problems)) is not None:
+        elif (tab := _read_unit_tab(twins[0], unit, schema, today, problems, memory)) is not None:
             tabs.append(tab)
     system = {fold(t) for t in schema.system_tabs}
     ignored = tuple(t for t in snapshot.tabs if fold(t) not in claimed | system)
@@ -112,7 +117,7 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
 
 
 def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
-                   problems: list[TabProblem]) -> UnitTab | None:
+                   problems: list[TabProblem], memory: Memory | None = None) -> UnitTab | None:
     columns = schema.nomination_columns + schema.flag_columns
     header_row = data.rows[0] if data.rows else []
     headers = locate_columns(header_row, columns)
@@ -159,29 +164,41 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
              if left <= id_at <= right and not set(range(left, right + 1)) <= flag_positions]
     nominations: list[Nomination] = []
     stale: list[tuple[int, Mapping[str, str]]] = []
+    columns_at = [(c, headers.positions[c.key]) for c in schema.nomination_columns if c.key in headers.positions]
+    layout = tuple(position for _, position in columns_at)  # the header's order: part of what a row was read as
+    unit_at = [headers.positions[k] for k in unit_keys]
+    flag_at = list(flag_columns.items())
     for index in range(1, len(data.rows)):
         row = data.rows[index]
         if not row and not merged:  # nothing there (most of a sheet with a stray cell far below)
             continue
-        flags = {key: _flag_text(_at(row, pos)) for key, pos in flag_columns.items()}
-        if all(is_blank(_at(row, headers.positions[k])) for k in unit_keys):
+        width = len(row)
+        flags = {key: _flag_text(row[at] if at < width else None) for key, at in flag_at}
+        if all(is_blank(row[at] if at < width else None) for at in unit_at):
             if any(flags[k] for k in flags if k != Key.RECORD_ID):
                 stale.append((index + 1, flags))
             continue
-        cells: dict[str, Cell] = {}
-        merged_keys: list[str] = []
-        for column in schema.nomination_columns:
-            position = headers.positions.get(column.key)
-            if position is None:
-                continue
-            raw = _at(row, position)
-            if (index, position) in merged:
-                raw = merged[(index, position)]
-                merged_keys.append(column.key)
-            cells[column.key] = parse_cell(column, raw, today=today)
-        id_merged = any(top <= index <= bottom and (index, id_at) != (top, left) for top, left, bottom, _ in mixed)
-        nominations.append(Nomination(unit, data.title, index + 1, cells, flags, tuple(merged_keys),
-                                      row_fingerprint(row, unit_positions), id_merged))
+        values = [row[at] if at < width else None for at in layout]
+        merged_keys: tuple[str, ...] = ()
+        if merged:
+            for number, (column, at) in enumerate(columns_at):
+                if (index, at) in merged:
+                    values[number] = merged[(index, at)]
+                    merged_keys += (column.key,)
+        id_merged = bool(mixed) and any(top <= index <= bottom and (index, id_at) != (top, left)
+                                        for top, left, bottom, _ in mixed)
+
+        def parse(values: list[Any] = values) -> dict[str, Cell]:
+            return {column.key: parse_cell(column, raw, today=today) for (column, _), raw in zip(columns_at, values)}
+        cells: Mapping[str, Cell]
+        if memory is None:
+            cells, fingerprint = parse(), row_fingerprint(row, unit_positions)
+        else:  # what was read (its repr tells 1, 1.0, True and '1' apart), where, and in which columns
+            cells = memory.cells((data.title, index, id_merged, merged_keys, layout, repr(values)), parse)
+            fingerprint = (row_fingerprint(row, unit_positions) if merged else  # else the unit's cells are in the key
+                           memory.fingerprint(cells, partial(row_fingerprint, row, unit_positions)))
+        nominations.append(Nomination(unit, data.title, index + 1, cells, flags, merged_keys, fingerprint,
+                                      id_merged))
     return UnitTab(unit, data.title, flag_columns, new_headers, tuple(nominations), tuple(stale),
                    unit_positions, headers.notice_at)
 
@@ -205,5 +222,12 @@ def _at(row: list[Any], position: int | None) -> Any:
 
 
 def _flag_text(raw: Any) -> str:
-    return "" if raw is None else clean(str(raw), multiline=True)
+    return "" if raw is None else _clean_flag(str(raw))
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean_flag(text: str) -> str:
+    """The job's own texts come back as they were written, sync after sync (a message with its
+    line breaks takes the slow way through `clean`): each is cleaned once."""
+    return clean(text, multiline=True)
 

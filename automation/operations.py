@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from automation.clock import now_local
+from automation.memory import Memory
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.counts import SyncReport
 from automation.demo import build_demo
@@ -26,14 +27,15 @@ def check(settings: Settings, *, now: dt.datetime | None = None) -> Evaluation:
     return evaluate(open_spreadsheet(settings, read_only=True), campaign, schema, now=now)
 
 
-def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archive: bool = False) -> SyncReport:
+def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archive: bool = False,
+              memory: Memory | None = None) -> SyncReport:
     """One sync with everything read afresh: edits to the config or the campaign apply at the next run.
 
     `allow_archive`: a person has looked and agrees that a large share of the documents goes to
     Lưu trữ (`thidua sync --allow-archive`); the scheduled job never says so."""
     campaign, schema = load_rules(settings)
     return sync(open_spreadsheet(settings), campaign, schema, store=open_store(settings, campaign),
-                renderer=open_renderer(settings), now=now, allow_archive=allow_archive)
+                renderer=open_renderer(settings), now=now, allow_archive=allow_archive, memory=memory)
 
 
 def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
 from automation.findings import Finding, ReviewState, Severity, Status, status_of
+from automation.memory import Memory
 from automation.nomination import Nomination, RowKey
 from automation.schema import Key, Schema
 from automation.sheets import Formula
@@ -26,6 +28,7 @@ class Context:
     campaign: Campaign
     schema: Schema
     today: dt.date
+    memory: Memory | None = None  # what a running job remembers of the last sync's rows
 
     def header(self, key: str) -> str:
         return self.schema.header(key)
@@ -189,10 +192,12 @@ def nominee_key(n: Nomination) -> tuple[str, str, str] | None:
     return fold(name), subject_type, fold(workplace or "")
 
 
-def _same_nominee(nominations: list[Nomination]) -> list[list[Nomination]]:
+def _same_nominee(nominations: list[Nomination], ctx: Context) -> list[list[Nomination]]:
     groups: dict[tuple[str, str, str], list[Nomination]] = defaultdict(list)
+    memory = ctx.memory
     for n in nominations:
-        if (key := nominee_key(n)) is not None:
+        key = nominee_key(n) if memory is None else memory.nominee(n.cells, partial(nominee_key, n))
+        if key is not None:
             groups[key].append(n)
     return [g for g in groups.values() if len(g) > 1]
 
@@ -217,7 +222,7 @@ def _by_tier(group: list[Nomination]) -> dict[str | None, list[Nomination]]:
 def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
     """The same nominee entered more than once for the same tier, in any tab: every copy is flagged.
     Linear in the size of a group (a nominee pasted 4,000 times costs 4,000 short messages)."""
-    for group in _same_nominee(nominations):
+    for group in _same_nominee(nominations, ctx):
         by_tier = _by_tier(group)
         for rows in by_tier.values():
             if len(rows) < 2:
@@ -231,7 +236,7 @@ def duplicate_nominees(nominations: list[Nomination], ctx: Context) -> Iterator[
 
 def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
     """The same nominee proposed for two different tiers: one proposal per nominee."""
-    for group in _same_nominee(nominations):
+    for group in _same_nominee(nominations, ctx):
         by_tier = _by_tier(group)
         if len(by_tier) < 2:
             continue
@@ -260,10 +265,11 @@ CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers)
 def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, list[Finding]]:
     """Every finding of every rule, keyed by (tab, row)."""
     nominations = list(nominations)
-    findings: dict[RowKey, list[Finding]] = {n.key: [] for n in nominations}
+    findings: dict[RowKey, list[Finding]] = {}
     for n in nominations:
-        for rule in ROW_RULES:
-            findings[n.key].extend(rule(n, ctx))
+        def judge(n: Nomination = n) -> list[Finding]:
+            return [finding for rule in ROW_RULES for finding in rule(n, ctx)]
+        findings[n.key] = list(judge() if ctx.memory is None else ctx.memory.row_findings(n.cells, judge))
     for cross in CROSS_RULES:
         for n, finding in cross(nominations, ctx):
             findings[n.key].append(finding)

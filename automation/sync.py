@@ -22,6 +22,7 @@ import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from automation import rules
 from automation.campaign import Campaign
@@ -29,10 +30,11 @@ from automation.clock import now_local
 from automation.counts import SyncReport
 from automation.documents import TEMPLATES, documents_for
 from automation.errors import ArchiveRefused
-from automation.findings import status_of
+from automation.findings import Finding, ReviewState, Status, status_of
 from automation.flags import tab_writes
 from automation.intake import find_tab, read_intake
-from automation.nomination import Intake, RowKey
+from automation.memory import Memory, collector_paused
+from automation.nomination import Intake, Nomination, RowKey
 from automation.overview import LOG_HEADER, count_units, log_row, overview_layout, overview_table
 from automation.publish import publish
 from automation.record_ids import IdRegister
@@ -55,24 +57,31 @@ class Evaluation:
     whole: bool  # every unit's tab and the registry were read in full
 
 
-def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None) -> Evaluation:
-    """Read every tab once and judge every row. Writes nothing."""
-    now = now or now_local()
+def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None,
+             memory: Memory | None = None) -> Evaluation:
+    """Read every tab once and judge every row (with a memory, only the rows that changed since
+    the last sync are parsed and judged again: automation.memory). Writes nothing."""
+    with collector_paused():
+        return _evaluate(sheet, campaign, schema, now or now_local(), memory)
+
+
+def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.datetime, memory: Memory | None
+              ) -> Evaluation:
     started = time.perf_counter()
     snapshot = sheet.read()
-    intake = read_intake(snapshot, schema, today=now.date())
+    if memory is not None:
+        memory.begin(campaign, schema, now.date())
+    intake = read_intake(snapshot, schema, today=now.date(), memory=memory)
     ids, register = IdRegister.read(find_tab(snapshot, schema.tabs["overview"])).assign(intake.nominations,
                                                                                        intake.units)
-    context = rules.Context(campaign, schema, now.date())
+    context = rules.Context(campaign, schema, now.date(), memory)
     findings = rules.check(intake.nominations, context)
     verdicts = {}
     for n in intake.nominations:
         found = tuple(findings[n.key])
-        status = status_of(found)
-        included = rules.enters_submission(n, status, context)
-        review = rules.review_state(n, status, context)
-        verdicts[n.key] = Verdict(n, ids[n.key], found, status, included, rules.summary_ready(n, found, context),
-                                  review, rules.standing(n, review, included, context))
+        outcome = (_outcome(n, found, context) if memory is None else
+                   memory.outcome(n.cells, found, partial(_outcome, n, found, context)))
+        verdicts[n.key] = Verdict(n, ids[n.key], found, *outcome)
     problems = [p.message for p in intake.problems]
     whole = not any(p.always_blocks or (p.unit is not None and register.issued_for(p.unit.code) > 0)
                     for p in intake.problems)
@@ -90,42 +99,54 @@ def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.
     return Evaluation(intake, verdicts, register, report, whole)
 
 
+def _outcome(n: Nomination, found: tuple[Finding, ...], context: rules.Context
+             ) -> tuple[Status, bool, bool, ReviewState | None, str]:
+    """What a row's findings make of it: status, in the submission, summary ready, review, standing."""
+    status = status_of(found)
+    included = rules.enters_submission(n, status, context)
+    review = rules.review_state(n, status, context)
+    ready = rules.summary_ready(n, found, context)
+    return status, included, ready, review, rules.standing(n, review, included, context)
+
+
 def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: DocumentStore | None = None,
-         renderer: Renderer | None = None, now: dt.datetime | None = None, allow_archive: bool = False) -> SyncReport:
+         renderer: Renderer | None = None, now: dt.datetime | None = None, allow_archive: bool = False,
+         memory: Memory | None = None) -> SyncReport:
     """One full sync: judge every row, bring the documents up to date (when there is a store),
     then write ids, flags, links, Tổng hợp and the Nhật ký row at once."""
     now = now or now_local()
     started = time.perf_counter()
-    evaluation = evaluate(sheet, campaign, schema, now=now)
-    report = evaluation.report
-    links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
-    if store is not None:
-        renderer = renderer or Renderer()
-        specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
-        if not evaluation.whole:  # a submission now would leave out the nominees of the tabs not read
-            specs = [s for s in specs if s.record_id]
-        try:
-            report.documents, links = publish(specs, store, renderer, withdraw=evaluation.whole,
-                                              allow_archive=allow_archive)
-        except ArchiveRefused as refusal:  # nothing written; the Office reads why in Nhật ký
-            report.problems.append(str(refusal))
-            report.seconds = time.perf_counter() - started
-            sheet.write(SheetUpdate((), schema.tabs["overview"], None, schema.tabs["log"], LOG_HEADER,
-                                    log_row(report, result=str(refusal))))
-            raise
-    tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
-    report.seconds = time.perf_counter() - started
-    overview = overview_table(report, campaign, evaluation.register, now)
-    if not evaluation.whole:
-        overview.append(["Lưu ý", PARTIAL])
-    sheet.write(SheetUpdate(
-        tabs=tabs,
-        overview_title=schema.tabs["overview"],
-        overview=overview,
-        log_title=schema.tabs["log"],
-        log_header=LOG_HEADER,
-        log_row=log_row(report),
-        overview_layout=overview_layout(campaign),
-    ))
-    report.seconds = time.perf_counter() - started
-    return report
+    with collector_paused():  # all of it: the judging, the rendering, the save
+        evaluation = evaluate(sheet, campaign, schema, now=now, memory=memory)
+        report = evaluation.report
+        links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
+        if store is not None:
+            renderer = renderer or Renderer()
+            specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
+            if not evaluation.whole:  # a submission now would leave out the nominees of the tabs not read
+                specs = [s for s in specs if s.record_id]
+            try:
+                report.documents, links = publish(specs, store, renderer, withdraw=evaluation.whole,
+                                                  allow_archive=allow_archive)
+            except ArchiveRefused as refusal:  # nothing written; the Office reads why in Nhật ký
+                report.problems.append(str(refusal))
+                report.seconds = time.perf_counter() - started
+                sheet.write(SheetUpdate((), schema.tabs["overview"], None, schema.tabs["log"], LOG_HEADER,
+                                        log_row(report, result=str(refusal))))
+                raise
+        tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
+        report.seconds = time.perf_counter() - started
+        overview = overview_table(report, campaign, evaluation.register, now)
+        if not evaluation.whole:
+            overview.append(["Lưu ý", PARTIAL])
+        sheet.write(SheetUpdate(
+            tabs=tabs,
+            overview_title=schema.tabs["overview"],
+            overview=overview,
+            log_title=schema.tabs["log"],
+            log_header=LOG_HEADER,
+            log_row=log_row(report),
+            overview_layout=overview_layout(campaign),
+        ))
+        report.seconds = time.perf_counter() - started
+        return report

@@ -174,3 +174,40 @@ def _spread(what: str, size: str, values: list[float], unit: str) -> Row:
 
 if __name__ == "__main__":
     _measure(sys.argv[1], Path(sys.argv[2]))
+
+
+def steady_state(campaign: Any, schema: Any, synthetic: Any, size: int, repeat: int) -> list[Row]:
+    """Judging with the memory of the last sync when 1 % of the rows changed, beside judging all."""
+    sys.path.insert(0, str(ROOT))
+    import random
+
+    from automation.memory import Memory
+    from automation.sheets import Snapshot, TabData
+    from automation.sync import evaluate
+
+    tabs = synthetic(schema, campaign, size)
+
+    class Memory_sheet:
+        name = "memory"
+
+        def read(self) -> Snapshot:
+            return Snapshot({t: TabData(t, r) for t, r in tabs.items()})
+
+    sheet, rng, memory = Memory_sheet(), random.Random(size), Memory()
+    evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    units = [t for t in tabs if t != "Đơn vị"]
+    position = tabs[units[0]][0].index(schema.column("position").header)
+    remembered, afresh = [], []
+    for run in range(repeat):
+        for _ in range(size // 100):  # 1 % of the rows: a unit retypes a position
+            rows = tabs[rng.choice(units)]
+            rows[rng.randrange(1, len(rows))][position] = f"Kiểm sát viên {run}-{rng.random():.6f}"
+        start = time.perf_counter()
+        evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+        remembered.append(size / (time.perf_counter() - start))
+        start = time.perf_counter()
+        evaluate(sheet, campaign, schema, now=NOW)
+        afresh.append(size / (time.perf_counter() - start))
+    return [_spread("steady state, 1 % of rows changed: rows judged per second (goal ≥ 50,000)", f"{size:,} rows",
+                    remembered, "rows/s"),
+            _spread("steady state, 1 % of rows changed: judging every row afresh", f"{size:,} rows", afresh, "rows/s")]

@@ -42,10 +42,11 @@ class Formula:
 
 
 def row_fingerprint(row: Sequence[Any], positions: Sequence[int]) -> str:
-    """What a unit typed in a row, as one short string: finds the row again if rows moved."""
-    cells = [row[p] if p < len(row) else None for p in positions]
-    text = "\x1f".join("" if v is None else f"{type(v).__name__}:{v}" for v in cells)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    """What a unit typed in a row, as one short string: finds the row again if rows moved (within
+    one sync: never stored). The cells' reprs tell 1, 1.0, True and '1' apart, and None from ''."""
+    width = len(row)
+    cells = tuple(row[p] if p < width else None for p in positions)
+    return hashlib.blake2b(repr(cells).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)
