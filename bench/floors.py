@@ -4,7 +4,9 @@
   wall time and peak memory, each a whole process;
 - one nominee entered 500 / 2,000 / 8,000 times (a duplicate group): judging time against the
   same number of distinct nominees, and the longest message written;
-- a stray value in row 1,048,576 of a unit tab: a re-sync of the demo with it and without it.
+- a stray value in row 1,048,576 of a unit tab: a re-sync of the demo with it and without it;
+- the steady state of a running job: 1 % of 5,000 rows changed, judged with its memory
+  (automation.memory) and afresh.
 """
 
 from __future__ import annotations
@@ -187,13 +189,13 @@ def steady_state(campaign: Any, schema: Any, synthetic: Any, size: int, repeat: 
 
     tabs = synthetic(schema, campaign, size)
 
-    class Memory_sheet:
+    class Sheet:
         name = "memory"
 
         def read(self) -> Snapshot:
             return Snapshot({t: TabData(t, r) for t, r in tabs.items()})
 
-    sheet, rng, memory = Memory_sheet(), random.Random(size), Memory()
+    sheet, rng, memory = Sheet(), random.Random(size), Memory()
     evaluate(sheet, campaign, schema, now=NOW, memory=memory)
     units = [t for t in tabs if t != "Đơn vị"]
     position = tabs[units[0]][0].index(schema.column("position").header)
