@@ -28,10 +28,10 @@ class _Row:
 
     def __init__(self, cells: Mapping[str, Any]) -> None:
         self.cells = cells
-        self.findings: list[Any] | None = None  # of the row rules
+        self.findings: Any = _UNKNOWN  # of the row rules
         self.nominee: Any = _UNKNOWN  # who the nominee is (the duplicates' key)
-        self.outcome: tuple[tuple[Any, ...], Any] | None = None  # (all its findings, what they make of it)
-        self.fingerprint: str | None = None
+        self.outcome: Any = _UNKNOWN  # (all its findings, what they make of it)
+        self.fingerprint: Any = _UNKNOWN
 
 
 class Memory:
@@ -61,40 +61,35 @@ class Memory:
         return row.cells
 
     def row_findings(self, cells: Mapping[str, Any], judge: Callable[[], list[Any]]) -> list[Any]:
-        row = self._by_cells.get(id(cells))
-        if row is None or row.cells is not cells:  # cells this memory did not give out
-            self.judged += 1
-            return judge()
-        if row.findings is None:
-            row.findings = judge()
-            self.judged += 1
-        return row.findings
+        """The findings of the row rules."""
+        return self._kept(cells, "findings", judge, count=True)
 
     def outcome(self, cells: Mapping[str, Any], findings: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """A row's status, review and standing: the same while its cells and all its findings are."""
-        row = self._by_cells.get(id(cells))
-        if row is None or row.cells is not cells:
-            return compute()
-        if row.outcome is None or row.outcome[0] != findings:
-            row.outcome = (findings, compute())
-        return row.outcome[1]
+        return self._kept(cells, "outcome", lambda: (findings, compute()), still=lambda kept: kept[0] == findings)[1]
 
     def fingerprint(self, cells: Mapping[str, Any], compute: Callable[[], str]) -> str:
         """The row's fingerprint (sheets.row_fingerprint), when what it hashes is in the row's key."""
-        row = self._by_cells.get(id(cells))
-        if row is None or row.cells is not cells:
-            return compute()
-        if row.fingerprint is None:
-            row.fingerprint = compute()
-        return row.fingerprint
+        return self._kept(cells, "fingerprint", compute)
 
     def nominee(self, cells: Mapping[str, Any], compute: Callable[[], Any]) -> Any:
+        """Who the nominee is: the duplicates' key."""
+        return self._kept(cells, "nominee", compute)
+
+    def _kept(self, cells: Mapping[str, Any], name: str, compute: Callable[[], Any], *, count: bool = False,
+              still: Callable[[Any], bool] | None = None) -> Any:
+        """What the row whose cells these are keeps under `name`, worked out now if it has none (or
+        `still` says it no longer holds); cells this memory did not give out are worked out each time."""
         row = self._by_cells.get(id(cells))
         if row is None or row.cells is not cells:
+            self.judged += count
             return compute()
-        if row.nominee is _UNKNOWN:
-            row.nominee = compute()
-        return row.nominee
+        kept = getattr(row, name)
+        if kept is _UNKNOWN or (still is not None and not still(kept)):
+            kept = compute()
+            setattr(row, name, kept)
+            self.judged += count
+        return kept
 
 
 @contextmanager

@@ -35,16 +35,11 @@ def _peak_mb() -> float:
 
 def workbook_of(tabs: dict[str, list[list[Any]]], path: Path) -> Path:
     """The synthetic campaign as the .xlsx a unit would have: STT numbered by a formula, as people do."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in tabs.items():
-        ws = book.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(r, c, "=ROW()-1" if (c == 1 and r > 1 and title != "Đơn vị") else value)
-    book.save(path)
-    return path
+    sys.path.insert(0, str(ROOT))
+    from tests.builders import save_workbook
+    numbered = {title: [rows[0]] + [["=ROW()-1", *row[1:]] if title != "Đơn vị" else row for row in rows[1:]]
+                for title, rows in tabs.items()}
+    return save_workbook(path, numbered)
 
 
 def one_process(kind: str, path: Path) -> tuple[float, float]:
@@ -97,17 +92,8 @@ def resync_against_floor(campaign: Any, schema: Any, synthetic: Any, sizes: tupl
 
 def duplicate_groups(campaign: Any, schema: Any, synthetic: Any, sizes: tuple[int, ...], repeat: int) -> list[Row]:
     sys.path.insert(0, str(ROOT))
-    from automation.sheets import Snapshot, TabData
     from automation.sync import evaluate
-
-    class Memory:
-        name = "memory"
-
-        def __init__(self, tabs: dict[str, list[list[Any]]]) -> None:
-            self.snapshot = Snapshot({t: TabData(t, r) for t, r in tabs.items()})
-
-        def read(self) -> Snapshot:
-            return self.snapshot
+    from tests.builders import MemorySheet
 
     rows: list[Row] = []
     for size in sizes:
@@ -123,7 +109,7 @@ def duplicate_groups(campaign: Any, schema: Any, synthetic: Any, sizes: tuple[in
             runs = []
             for _ in range(repeat):
                 start = time.perf_counter()
-                evaluation = evaluate(Memory(tabs), campaign, schema, now=NOW)
+                evaluation = evaluate(MemorySheet(tabs), campaign, schema, now=NOW)
                 runs.append(time.perf_counter() - start)
             times[label] = runs
             if label == "one nominee":
@@ -184,18 +170,11 @@ def steady_state(campaign: Any, schema: Any, synthetic: Any, size: int, repeat: 
     import random
 
     from automation.memory import Memory
-    from automation.sheets import Snapshot, TabData
     from automation.sync import evaluate
+    from tests.builders import MemorySheet
 
     tabs = synthetic(schema, campaign, size)
-
-    class Sheet:
-        name = "memory"
-
-        def read(self) -> Snapshot:
-            return Snapshot({t: TabData(t, r) for t, r in tabs.items()})
-
-    sheet, rng, memory = Sheet(), random.Random(size), Memory()
+    sheet, rng, memory = MemorySheet(tabs), random.Random(size), Memory()
     evaluate(sheet, campaign, schema, now=NOW, memory=memory)
     units = [t for t in tabs if t != "Đơn vị"]
     position = tabs[units[0]][0].index(schema.column("position").header)
