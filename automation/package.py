@@ -2,12 +2,12 @@
 
 python-docx writes a document by serialising every part of its package and compressing each
 into the zip, for every document: the styles, numbering, theme, fonts and settings of a template
-are the same bytes thousands of times. `PackageWriter` keeps the compressed entry of each such
-part, and of `[Content_Types].xml` and the package's relationships, for as long as the part
-object and its relationships are those it saw; the parts a render does change — the document
-itself, its headers and footers (which docxtpl replaces), the core properties, and every part's
-relationships — are serialised each time. Entries carry one fixed date, so a document's bytes
-depend on its content only.
+are the same bytes thousands of times. `PackageWriter` keeps the compressed entry of each part
+the render did not change, for as long as that part object lives, and of `[Content_Types].xml`
+and each relationships part, by what they list. What the render changed — the document itself,
+any header or footer that holds fields (docxtpl puts a new part in its place), the core
+properties when they hold fields — is serialised each time. Entries carry one fixed date, so a
+document's bytes depend on its content only.
 
 The zip is written with the standard library's `zipfile`, the stored entries put in as they were
 compressed (the local header and data written, the entry registered for the central directory).

@@ -305,6 +305,8 @@ class _NumbersStayNumbers(ExcelReader):
                     return cell
                 self.parser.parse_cell = parse_cell  # type: ignore[method-assign]
 
+        # openpyxl builds its worksheet readers from a module global: ours stands in for the span of
+        # this read (the job reads one workbook at a time, in one thread).
         excel_reader = vars(sys.modules[ExcelReader.__module__])
         plain, excel_reader["WorksheetReader"] = excel_reader["WorksheetReader"], KeepingCachedValues
         try:
