@@ -13,8 +13,9 @@ unless told to go ahead (`thidua sync --allow-archive`; the scheduled job never 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from automation.counts import DocumentCounts
 from automation.errors import ArchiveRefused
@@ -23,6 +24,7 @@ from automation.store import DocumentSpec, DocumentStore, StoredDocument
 
 GUARD_MIN = 5  # withdrawals below this many never stop a sync: a unit taking back a nominee or two
 GUARD_SHARE = 5  # more than 1/5 of what the store holds stops it
+SAVES_AHEAD = 2  # rendered documents waiting for the store, per save the store runs at once
 
 
 def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Renderer, *, withdraw: bool = True,
@@ -40,18 +42,26 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
     moving = [s for s in specs if s.doc_id not in stale_ids and held[s.doc_id].path != s.path]
     links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
     rendered = renderer.render_many([(s.template, s.context) for s in stale])
+
+    def saved(spec: DocumentSpec, future: Future[StoredDocument]) -> None:
+        stored = future.result()
+        if spec.record_id:
+            links[spec.record_id] = stored.link
+        if spec.doc_id in held:
+            counts.updated += 1
+        else:
+            counts.created += 1
     try:
         with ThreadPoolExecutor(max_workers=store.parallel) as pool:  # a remote store uploads several at once
-            pending = [(spec, pool.submit(store.save, spec, data, held.get(spec.doc_id)))
-                       for spec, data in zip(stale, rendered)]
-            for spec, future in pending:
-                stored = future.result()
-                if spec.record_id:
-                    links[spec.record_id] = stored.link
-                if spec.doc_id in held:
-                    counts.updated += 1
-                else:
-                    counts.created += 1
+            # Each document is saved as it comes out of the renderer: at most a few wait in memory,
+            # however slow the store (Drive) and however many the documents.
+            waiting: deque[tuple[DocumentSpec, Future[StoredDocument]]] = deque()
+            for spec, data in zip(stale, rendered):
+                waiting.append((spec, pool.submit(store.save, spec, data, held.get(spec.doc_id))))
+                if len(waiting) > SAVES_AHEAD * store.parallel:
+                    saved(*waiting.popleft())
+            while waiting:
+                saved(*waiting.popleft())
         for spec in moving:
             moved = store.move(held[spec.doc_id], spec.path)
             if spec.record_id:

@@ -18,6 +18,7 @@ import copy
 import hashlib
 import io
 import os
+from collections import deque
 from collections.abc import Generator, Iterable
 import multiprocessing
 import signal
@@ -35,6 +36,8 @@ from automation.package import PackageWriter
 from automation.resources import DEFAULT_TEMPLATES
 CORE_TEXT = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 PARALLEL_FROM = 24  # below this many documents, starting workers costs more than it saves
+CHUNK = 16  # documents a worker renders per task
+CHUNKS_AHEAD = 2  # tasks in flight per worker: enough to keep the cores busy, few to hold in memory
 
 
 class _CompilingEnvironment(jinja2.Environment):
@@ -195,10 +198,19 @@ class Renderer:
                 yield self.render(name, context)
             return
         templates = {name: self.template_bytes(name) for name in {name for name, _ in drafts}}
-        chunk = max(1, len(drafts) // (workers * 4))
+        size = max(1, min(CHUNK, len(drafts) // (workers * 4)))
+        chunks = [drafts[i:i + size] for i in range(0, len(drafts), size)]
         pool = _context().Pool(workers, initializer=_start_worker, initargs=(templates, os.getpid()))
         try:
-            yield from pool.imap(_render_in_worker, drafts, chunksize=chunk)
+            # A bounded window of chunks in flight (Pool.imap would render everything ahead of a slow
+            # consumer and hold it all): the documents are written as they come, never all in memory.
+            ahead: deque[Any] = deque()
+            for chunk in chunks:
+                ahead.append(pool.apply_async(_render_chunk_in_worker, (chunk,)))
+                if len(ahead) >= CHUNKS_AHEAD * workers:
+                    yield from ahead.popleft().get()
+            while ahead:
+                yield from ahead.popleft().get()
             pool.close()
             pool.join()
         finally:
@@ -247,6 +259,6 @@ def _die_with_parent(job_pid: int) -> None:
         os._exit(1)
 
 
-def _render_in_worker(draft: tuple[str, dict[str, Any]]) -> bytes:
+def _render_chunk_in_worker(drafts: list[tuple[str, dict[str, Any]]]) -> list[bytes]:
     assert _worker is not None
-    return _worker.render(*draft)
+    return [_worker.render(*draft) for draft in drafts]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import time
 import unicodedata
 import zipfile
 from typing import Any
@@ -453,3 +454,35 @@ def test_the_parts_a_render_never_touches_are_compressed_once_per_template(campa
     for spec in specs:
         renderer.render(spec.template, spec.context)
     assert len(writer._kept) == kept  # nothing accumulates from one document to the next
+
+
+@pytest.mark.parametrize("parallel", [1, 4])
+def test_documents_are_saved_as_they_come_out_of_the_renderer_never_all_held(campaign_book, campaign, schema,
+                                                                             tmp_path, parallel):
+    """However slow the store, only a few rendered documents wait for it (Drive saves 4 at once)."""
+    from automation.publish import SAVES_AHEAD, publish
+    renderer = Renderer()
+    evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
+    specs = [dataclasses.replace(s, doc_id=f"{s.doc_id}#{copy}", path=f"{copy}/{s.path}") for copy in range(5)
+             for s in documents_for(evaluation.verdicts.values(), campaign, schema,
+                                    renderer.digests(TEMPLATES.values()))]
+    yielded, waiting = [0], []
+
+    class Counting(Renderer):
+        def render_many(self, drafts, *, workers=None):
+            for data in super().render_many(drafts, workers=1):
+                yielded[0] += 1
+                yield data
+
+    store = FolderStore(tmp_path / "out")
+    store.parallel = parallel
+    save = store.save
+
+    def slow_save(spec, data, previous):
+        waiting.append(yielded[0] - len(waiting))  # rendered but not yet taken by the store
+        time.sleep(0.01)  # a store slower than the renderer (Drive): the bound must hold whatever the pace
+        return save(spec, data, previous)
+    store.save = slow_save
+    counts, _ = publish(specs, store, Counting())
+    assert counts.created == len(specs) > 3 * SAVES_AHEAD * parallel
+    assert max(waiting) <= SAVES_AHEAD * parallel + 1
