@@ -1,8 +1,9 @@
 """The Google Sheets backend, on gspread: at most five Sheets requests per sync.
 
-    1. metadata (tabs, grid sizes, merges)              spreadsheets.get with a field mask
+    1. metadata (tabs, grid sizes, merges, charts)      spreadsheets.get with a field mask
     2. every tab's values                               values:batchGet, UNFORMATTED_VALUE
-    3. grid repairs, only when needed                   spreadsheets.batchUpdate (addSheet, appendDimension)
+    3. grid repairs, only when needed                   spreadsheets.batchUpdate (addSheet, appendDimension,
+                                                        updateChartSpec when Tổng hợp's unit rows changed)
     4. the unit tabs again, just before writing         values:batchGet
     5. flags, headers, Tổng hợp, the Nhật ký row        values:batchUpdate, RAW
 
