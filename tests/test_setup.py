@@ -140,6 +140,18 @@ def test_readable_formatting_costs_nothing_for_an_empty_far_corner(tmp_path, sch
     assert len(openpyxl.load_workbook(path)["Gò Dầu"]._cells) < 100  # no cell made for the rows between
 
 
+def test_a_stray_value_in_the_last_column_costs_one_cell_not_a_column_in_every_row(tmp_path, schema, campaign):
+    """Row heights are worked out from the cells a tab holds, not from every column up to the last."""
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu")),
+                                               "Gò Dầu": [headers(schema), as_cells(schema, valid_row())]})
+    book = openpyxl.load_workbook(path)
+    book["Gò Dầu"].cell(2, 16_384).value = "lạc"  # column XFD
+    book.save(path)
+    setup(path, schema, campaign)
+    ws = openpyxl.load_workbook(path)["Gò Dầu"]
+    assert len(ws.column_dimensions) < 100 and ws.cell(2, 16_384).value == "lạc"
+
+
 def test_a_new_units_tab_goes_after_the_other_units_not_after_the_jobs_tabs(tmp_path, schema, campaign):
     path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"))})
     setup(path, schema, campaign)

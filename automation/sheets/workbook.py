@@ -529,7 +529,8 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
         ws.freeze_panes = "A2"
         changes.append(f"tab '{title}': cố định dòng tiêu đề")
     breaks = tuple(positions[c.header] for c in tab.columns if c.page_break)
-    changes += _ensure_printing(ws, title, breaks=breaks, repeat_columns=tab.repeat_columns)
+    changes += _ensure_printing(ws, title, breaks=breaks, repeat_columns=tab.repeat_columns,
+                                width=max(positions.values()) + 1)
     changes += _ensure_readable(ws, title, tab, positions)
     lists_tab = next(t for t in layout.tabs if t.hidden)
     for column in tab.columns:
@@ -546,16 +547,17 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
     return changes
 
 
-def _ensure_printing(ws: Worksheet, title: str, *, breaks: tuple[int, ...] = (), repeat_columns: int = 0
-                     ) -> list[str]:
+def _ensure_printing(ws: Worksheet, title: str, *, breaks: tuple[int, ...] = (), repeat_columns: int = 0,
+                     width: int = 0) -> list[str]:
     """The Office prints the tabs without touching print settings: A4 landscape, the header row (and
     the columns that say whose row it is) on every page. Without breaks a tab fits one page across;
     with them each block of columns gets its page across, at the one scale that fits the widest
-    (office suites ignore manual breaks in fit-to-page mode)."""
+    (office suites ignore manual breaks in fit-to-page mode). `width`: the columns the tab is laid
+    out with (a stray value further right does not shrink the print)."""
     setup = ws.page_setup
     repeat = f"A:{column_letter(repeat_columns - 1)}" if repeat_columns else ""
     cuts = sorted(b for b in breaks if b > 0)
-    scale = _scale_for(ws, cuts, repeat_columns) if cuts else None
+    scale = _scale_for(ws, cuts, repeat_columns, width) if cuts else None
     fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
     wanted = (setup.orientation == "landscape", str(setup.paperSize) == ws.PAPERSIZE_A4,
               ws.print_title_rows in ("1:1", "$1:$1"), (ws.print_title_cols or "").replace("$", "") == repeat,
@@ -589,12 +591,12 @@ MM_PER_CHARACTER = 2.5  # measured on LibreOffice's PDF of the demo (the nominal
 SCALE_MARGIN = 0.95
 
 
-def _scale_for(ws: Worksheet, cuts: list[int], repeat_columns: int) -> int:
+def _scale_for(ws: Worksheet, cuts: list[int], repeat_columns: int, width: int) -> int:
     """The print scale (%) at which the widest block of columns, with the repeated ones, fits a page."""
     def mm(position: int) -> float:  # a column's width on paper at 100 %, as LibreOffice and Excel draw it
-        return (ws.column_dimensions[column_letter(position)].width or 8.43) * MM_PER_CHARACTER
+        return _width(ws, position) * MM_PER_CHARACTER
 
-    edges = [0, *cuts, max(ws.max_column, cuts[-1] + 1)]
+    edges = [0, *cuts, max(width, cuts[-1] + 1)]
     repeated = sum(mm(p) for p in range(repeat_columns))
     widest = max(sum(mm(p) for p in range(a, b)) + (repeated if a else 0) for a, b in zip(edges, edges[1:]))
     return max(10, min(100, int(PRINTABLE_MM / widest * 100 * SCALE_MARGIN)))
@@ -634,21 +636,28 @@ def _ensure_readable(ws: Worksheet, title: str, tab: TabLayout, positions: dict[
     return changes
 
 
+def _width(ws: Worksheet, position: int) -> float:
+    """A column's width in characters, without making a column entry for one that has none (a
+    lookup through `column_dimensions[...]` adds one, saved with openpyxl's 13 characters)."""
+    dimension = ws.column_dimensions.get(column_letter(position))
+    return (dimension.width if dimension is not None else None) or 8.43
+
+
 def fit_row_heights(ws: Worksheet, rows: list[int] | range) -> int:
     """Each row as tall as its longest wrapped cell, from the column widths (a spreadsheet file
     keeps row heights; LibreOffice and Excel do not grow a row for text written by a program).
-    Linear in the cells of the rows asked: the cells are looked up, not scanned for."""
-    width = max((c for _, c in ws._cells), default=0)
-    per_line = {c: max(int((ws.column_dimensions[column_letter(c - 1)].width or 8.43) * 1.1), 1)
-                for c in range(1, width + 1)}
+    Linear in the cells the sheet holds: a stray value far to the right adds one cell, not a
+    column to visit in every row."""
+    lines = dict.fromkeys(rows, 1)
+    per_line: dict[int, int] = {}  # column → characters on one line
+    for (row, column), cell in ws._cells.items():
+        if row in lines and isinstance(cell.value, str) and cell.alignment.wrap_text:
+            if (characters := per_line.get(column)) is None:
+                characters = per_line[column] = max(int(_width(ws, column - 1) * 1.1), 1)
+            lines[row] = max(lines[row], sum(max(1, -(-len(part) // characters)) for part in cell.value.split("\n")))
     changed = 0
-    for row in rows:
-        lines = 1
-        for column, characters in per_line.items():
-            cell = ws._cells.get((row, column))
-            if cell is not None and isinstance(cell.value, str) and cell.alignment.wrap_text:
-                lines = max(lines, sum(max(1, -(-len(part) // characters)) for part in cell.value.split("\n")))
-        height = min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
+    for row, count in lines.items():
+        height = min(count * LINE_HEIGHT, MAX_ROW_HEIGHT) if count > 1 else None
         if ws.row_dimensions[row].height != height:
             ws.row_dimensions[row].height = height
             changed += 1
