@@ -63,11 +63,11 @@ NUMBER_WIDTH = 7
 
 def overview_layout(campaign: Campaign) -> OverviewLayout:
     """Where each group of `overview_table`'s header lies, the widths and what the charts read."""
-    groups, first = [], 0
+    groups, first, header = [], 0, []
     for group in _header_groups(campaign):
         groups.append((first, first + len(group) - 1))
         first += len(group)
-    header = [title for group in _header_groups(campaign) for title in group]
+        header += group
     return OverviewLayout(widths=tuple(WIDTHS.get(title, NUMBER_WIDTH) for title in header), groups=tuple(groups),
                           statuses=groups[1], proposed=groups[3], total_label=TOTAL,
                           block_label=CODE_HEADER)
