@@ -25,7 +25,8 @@ from automation.errors import ConfigError, SourceError
 from automation.google_api import account_of
 from automation.sheets import (FLAG_SHADE, Layout, RowFlags, SheetUpdate, Snapshot, TabData, TabWrite, column_letter,
                                header_cell_is_free, row_fingerprint)
-from automation.sheets.google_overview import dress, move_charts, place_charts, rgb, same_format, width_in_pixels
+from automation.sheets.google_overview import (condition_value, dress, move_charts, place_charts, rgb, same_format,
+                                               width_in_pixels)
 from automation.sheets.headers import repair_headers
 from automation.text import fold, title_like
 
@@ -242,7 +243,7 @@ class GoogleSheet:
         if width > props.get("gridProperties", {}).get("columnCount", 26):
             requests.insert(0, {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
                                                     "length": width - props["gridProperties"]["columnCount"]}})
-        existing_formats = {(f["ranges"][0].get("startColumnIndex"), _condition_text(f))
+        existing_formats = {(f["ranges"][0].get("startColumnIndex"), condition_value(f))
                             for f in sheet.get("conditionalFormats", [])}
         for column in tab.columns:
             at = positions[fold(column.header)]
@@ -354,11 +355,6 @@ def _format(column: Any) -> dict[str, Any]:
     if column.flag:
         wanted["backgroundColor"] = rgb(FLAG_SHADE)
     return wanted
-
-
-def _condition_text(rule: dict[str, Any]) -> str | None:
-    values = rule.get("booleanRule", {}).get("condition", {}).get("values") or [{}]
-    return values[0].get("userEnteredValue")
 
 
 def _cells(sheet_id: int, row: int, column: int, values: list[list[str]]) -> dict[str, Any]:

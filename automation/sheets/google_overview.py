@@ -201,7 +201,12 @@ def same_format(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return True
 
 
+def condition_value(rule: dict[str, Any]) -> str | None:
+    """The first value of a conditional format's condition: the text it matches, or its formula."""
+    values = rule.get("booleanRule", {}).get("condition", {}).get("values") or [{}]
+    return values[0].get("userEnteredValue")
+
+
 def _formula_of(rule: dict[str, Any]) -> str | None:
-    condition = rule.get("booleanRule", {}).get("condition", {})
-    values = condition.get("values") or [{}]
-    return values[0].get("userEnteredValue") if condition.get("type") == "CUSTOM_FORMULA" else None
+    is_formula = rule.get("booleanRule", {}).get("condition", {}).get("type") == "CUSTOM_FORMULA"
+    return condition_value(rule) if is_formula else None
