@@ -21,9 +21,12 @@ from automation.sheets import ColumnLayout, Layout, Spreadsheet, TabLayout
 STATUS_FILLS = {Status.HOP_LE.value: "C6EFCE", Status.CAN_BO_SUNG.value: "FFEB9C", Status.KHONG_HOP_LE.value: "FFC7CE"}
 
 
-def guide_rows(schema: Schema, campaign: Campaign) -> tuple[tuple[str, ...], ...]:
-    """The `Hướng dẫn` tab: the units' guide (automation.guide), one line per row."""
-    return tuple((line.removeprefix(SECTION),) for line in unit_guide(schema, campaign))
+def guide_tab(title: str, schema: Schema, campaign: Campaign) -> TabLayout:
+    """The `Hướng dẫn` tab: the units' guide (automation.guide), one line per row, its section
+    headings marked for bold."""
+    lines = unit_guide(schema, campaign)
+    return TabLayout(title, (), tuple((line.removeprefix(SECTION),) for line in lines),
+                     headings=tuple(i for i, line in enumerate(lines) if line.startswith(SECTION)))
 
 
 # A unit tab has some 25 columns: on one A4 page across they would print at 3 pt. On paper each
@@ -50,7 +53,7 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
                     + tuple(_column(c, office=True) for c in schema.office_columns)
                     + tuple(_column(c, flag=True) for c in schema.flag_columns))
     tabs = [
-        TabLayout(schema.tabs["guide"], (), guide_rows(schema, campaign)),
+        guide_tab(schema.tabs["guide"], schema, campaign),
         TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
         *(TabLayout(u.tab, unit_columns, editors=u.editors, repeat_columns=REPEATED_COLUMNS) for u in units),
         TabLayout(schema.tabs["overview"], ()),

@@ -163,6 +163,15 @@ def test_a_new_units_tab_goes_after_the_other_units_not_after_the_jobs_tabs(tmp_
     assert names == ["Hướng dẫn", "Đơn vị", "Gò Dầu", "Tân Châu", "Tổng hợp", "Nhật ký", "Danh mục"]
 
 
+def test_the_guide_tab_prints_its_section_headings_in_bold_and_nothing_else(tmp_path, schema, campaign):
+    path = save_workbook(tmp_path / "b.xlsx", {"Đơn vị": registry(("GD", "Gò Dầu"))})
+    setup(path, schema, campaign)
+    ws = openpyxl.load_workbook(path)["Hướng dẫn"]
+    bold = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).font.bold]
+    assert bold and all(text[:1].isdigit() for text in bold)  # "1. Nhập một dòng …", "2. …"
+    assert len(bold) == 4 and bold[0].startswith("1. ")
+
+
 def test_the_units_guide_in_docs_is_the_text_the_guide_tab_shows(schema, campaign, tmp_path):
     from pathlib import Path
 

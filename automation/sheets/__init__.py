@@ -155,6 +155,7 @@ class TabLayout:
     title: str
     columns: tuple[ColumnLayout, ...]
     rows: tuple[tuple[str, ...], ...] = ()  # initial content under the header (guide text)
+    headings: tuple[int, ...] = ()  # 0-based indices of `rows` that are section headings (bold)
     hidden: bool = False
     editors: tuple[str, ...] = ()
     repeat_columns: int = 0  # printing: the first columns repeated on every page across (who the row is)

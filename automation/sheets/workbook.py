@@ -501,7 +501,7 @@ def _ensure_tab(book: openpyxl.Workbook, tab: TabLayout, layout: Layout) -> list
             for r, row in enumerate(tab.rows, start=1):
                 _write_row(ws, r, list(row))
                 ws.cell(r, 1).alignment = WRAPPED
-                if row and row[0][:2].rstrip(".").isdigit():  # a section heading ("1. …")
+                if r - 1 in tab.headings:
                     ws.cell(r, 1).font = Font(bold=True)
             ws.column_dimensions["A"].width = 110
             ws.cell(1, 1).font = Font(name="Times New Roman", bold=True, size=14)
