@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,43 @@ LEGAL_FORCE = ("Hiến pháp", "Luật", "Nghị quyết", "Pháp lệnh", "Ngh�
                "Kế hoạch", "Hướng dẫn", "Công văn")
 # Nghị định 30/2020/NĐ-CP, Phụ lục I, II.8: how a signer signs for someone else.
 AUTHORITIES = ("", "KT.", "TM.", "Q.", "TL.", "TUQ.")
+
+
+SUBJECTS = ("individuals", "collectives", "all")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A standard of a tier computed from the register (Lịch sử khen thưởng), with its article.
+
+    Read as the law reads: [a prior award, then] a run of consecutive years ending at the assessed
+    year, each rated `run_rating` or better, within which titles and ratings are counted; or a title
+    held in consecutive years up to the assessed year. Every part is optional; all present must hold."""
+
+    article: str  # where the law says it: "điểm b khoản 1 Điều 73 Luật Thi đua, khen thưởng năm 2022"
+    requirement: str  # what it asks, in short (the finding quotes it)
+    subjects: str = "all"  # "individuals", "collectives" or "all"
+    award_before: tuple[str, ...] = ()  # any of these awards, held before the run ("… và 05 năm tiếp theo")
+    award_label: str = ""  # those awards in a word, for the finding ("Bằng khen cấp bộ, ngành, tỉnh")
+    run_years: int = 0  # at least this many consecutive years, ending at the assessed year …
+    run_rating: str = ""  # … each rated this or better
+    titles_in_run: tuple[tuple[str, int], ...] = ()  # (title, times) within the run
+    ratings_in_run: tuple[tuple[str, int], ...] = ()  # (rating, times) within the run
+    consecutive_title: tuple[str, int] | None = None  # (title, years in a row up to the assessed year)
+    severity: str = "error"  # "error": not met → Không hợp lệ; "warning": for the Office to judge
+    source: str = ""  # where the criterion was checked (never printed)
+
+    def applies_to(self, individual: bool) -> bool:
+        return self.subjects == "all" or (self.subjects == "individuals") == individual
+
+
+@dataclass(frozen=True)
+class HistoryRules:
+    """How a campaign reads the register: the year judged, and the awards that do not count."""
+
+    assessed_year: int  # the year whose merit is judged: a run of years ends here
+    not_counted: tuple[str, ...] = ()  # kinds of award that are no basis for this campaign's proposals
+    not_counted_basis: str = ""  # the article that says so
 
 
 @dataclass(frozen=True)
@@ -51,10 +89,15 @@ class Tier:
     standard: str = ""  # the level of achievement the standard names, for the summary
     full_name: str = ""  # the award as documents name it, with nothing abbreviated (default: name)
     award_in_decision: str = ""  # the award as the signer's own Quyết định names it ("Giấy khen")
+    criteria: tuple[Criterion, ...] = ()  # standards computed from the register
 
     @property
     def written(self) -> str:
         return self.full_name or self.name
+
+    def register_award(self, award_class: str = "") -> str:
+        """The award as the register records it once decided ("Huân chương Lao động hạng Ba")."""
+        return f"{self.name} hạng {award_class}" if award_class and self.classes else self.name
 
 
 @dataclass(frozen=True)
@@ -136,6 +179,12 @@ class Campaign:
     categories: tuple[str, ...]
     tiers: tuple[Tier, ...]
     source: Path
+    kind: str = ""  # the kind of the awards it gives (Công trạng, Chuyên đề, …), as the register records them
+    history: HistoryRules | None = None
+
+    @property
+    def has_criteria(self) -> bool:
+        return any(t.criteria for t in self.tiers)
 
     @functools.cached_property
     def _tiers_by_name(self) -> dict[str, Tier]:
@@ -215,9 +264,12 @@ class _Reader:
         return tuple(clean(v) for v in values)
 
 
-def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
-    """Load and check a campaign file. `scopes` are the schema's allowed scope values."""
+def load_campaign(path: Path, *, scopes: tuple[str, ...], register: Mapping[str, tuple[str, ...]] | None = None
+                  ) -> Campaign:
+    """Load and check a campaign file. `scopes` are the schema's allowed scope values; `register`, the
+    register's lists by column key (rating, title, award, kind) that criteria may name."""
     data = read_toml(path, "tệp chiến dịch", CampaignError)
+    register = register or {}
 
     r = _Reader(path)
     head = r.get(data, "campaign", dict, "") or {}
@@ -257,9 +309,16 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
         run=_read_run(r, data, plan_date, window_start, window_end),
         scope_wording=_read_scope_wording(r, data, scopes),
         categories=r.texts(data, "categories", ""),
-        tiers=_read_tiers(r, data, scopes),
+        tiers=_read_tiers(r, data, scopes, register),
         source=path,
+        kind=r.text(head, "kind", "campaign", allow_empty=True, default=""),
+        history=_read_history(r, data, register),
     )
+    if campaign.kind and register.get("kind") and campaign.kind not in register["kind"]:
+        r.problem("campaign.kind", f"'{campaign.kind}' không có trong danh sách Loại khen thưởng "
+                  f"({', '.join(register['kind'])})")
+    if campaign.has_criteria and campaign.history is None:
+        r.problem("history", "có tiêu chuẩn tính từ lịch sử khen thưởng nhưng thiếu mục [history] (assessed_year)")
     if campaign.min_summary_length < 0:
         r.problem("campaign.min_summary_length", "phải là số không âm")
     if window_end and isinstance(campaign.window_start, dt.date) and window_end < campaign.window_start:
@@ -271,7 +330,8 @@ def load_campaign(path: Path, *, scopes: tuple[str, ...]) -> Campaign:
     return campaign
 
 
-def _read_tiers(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...]) -> tuple[Tier, ...]:
+def _read_tiers(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...],
+                register: Mapping[str, tuple[str, ...]]) -> tuple[Tier, ...]:
     tables = r.get(data, "tiers", list, "")
     if not tables:
         if tables is not None:
@@ -317,6 +377,7 @@ def _read_tiers(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...]) -> tu
             standard=r.text(table, "standard", where, allow_empty=True, default=""),
             full_name=r.text(table, "full_name", where, allow_empty=True, default=""),
             award_in_decision=r.text(table, "award_in_decision", where, allow_empty=True, default=""),
+            criteria=_read_criteria(r, table, where, register),
         ))
     for attr in ("key", "name", "folder"):
         values = [fold(getattr(t, attr)) for t in tiers]
@@ -386,3 +447,80 @@ def _read_scope_wording(r: _Reader, data: dict[str, Any], scopes: tuple[str, ...
         else:
             wording[known[fold(scope)]] = clean(text)
     return wording
+
+
+def _read_history(r: _Reader, data: dict[str, Any], register: Mapping[str, tuple[str, ...]]) -> HistoryRules | None:
+    table = r.get(data, "history", dict, "", default=None)
+    if table is None:
+        return None
+    year = r.get(table, "assessed_year", int, "history") or 0
+    if year and not 1975 <= year <= 2100:
+        r.problem("history.assessed_year", f"năm {year} không hợp lệ")
+    not_counted = r.texts(table, "not_counted", "history", allow_empty=True) if "not_counted" in table else ()
+    if unknown := [k for k in not_counted if register.get("kind") and k not in register["kind"]]:
+        r.problem("history.not_counted", f"'{unknown[0]}' không có trong danh sách Loại khen thưởng")
+    basis = r.text(table, "not_counted_basis", "history", allow_empty=not not_counted, default="")
+    return HistoryRules(year, not_counted, basis)
+
+
+def _read_criteria(r: _Reader, tier: dict[str, Any], where: str,
+                   register: Mapping[str, tuple[str, ...]]) -> tuple[Criterion, ...]:
+    tables = r.get(tier, "criteria", list, where, default=[])
+    criteria = []
+
+    def known(value: str, key: str, name: str, place: str) -> str:
+        if register.get(key) and value not in register[key]:
+            r.problem(place, f"'{value}' không có trong danh sách {name} của tab Lịch sử khen thưởng")
+        return value
+
+    def counts(table: dict[str, Any], key: str, place: str, list_key: str, name: str) -> tuple[tuple[str, int], ...]:
+        value = r.get(table, key, dict, place, default={})
+        out = []
+        for item, times in value.items():
+            if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+                r.problem(f"{place}.{key}.{item}", "phải là số lần, nguyên dương")
+                continue
+            out.append((known(clean(item), list_key, name, f"{place}.{key}"), times))
+        return tuple(out)
+
+    for i, table in enumerate(tables, start=1):
+        place = f"{where}.criteria[{i}]"
+        if not isinstance(table, dict):
+            r.problem(place, "phải là một bảng [[tiers.criteria]]")
+            continue
+        subjects = r.text(table, "subjects", place, default="all")
+        if subjects not in SUBJECTS:
+            r.problem(f"{place}.subjects", f"'{subjects}' không phải một trong {', '.join(SUBJECTS)}")
+        severity = r.text(table, "severity", place, default="error")
+        if severity not in SEVERITIES:
+            r.problem(f"{place}.severity", f"'{severity}' không phải một trong {', '.join(SEVERITIES)}")
+        awards = tuple(known(a, "award", "Hình thức khen thưởng", f"{place}.award_before")
+                       for a in (r.texts(table, "award_before", place) if "award_before" in table else ()))
+        run_years = r.get(table, "run_years", int, place, default=0)
+        run_rating = r.text(table, "run_rating", place, allow_empty=True, default="")
+        if run_rating:
+            known(run_rating, "rating", "Xếp loại", f"{place}.run_rating")
+        if bool(run_years) != bool(run_rating) or run_years < 0:
+            r.problem(place, "run_years và run_rating đi cùng nhau: số năm liên tục (nguyên dương) và mức xếp loại")
+        in_run = counts(table, "titles_in_run", place, "title", "Danh hiệu thi đua")
+        ratings = counts(table, "ratings_in_run", place, "rating", "Xếp loại")
+        if (in_run or ratings or awards) and not run_years:
+            r.problem(place, "titles_in_run, ratings_in_run và award_before cần một chuỗi năm (run_years, run_rating)")
+        consecutive = None
+        if "consecutive_title" in table:
+            pair = counts(table, "consecutive_title", place, "title", "Danh hiệu thi đua")
+            if len(pair) != 1:
+                r.problem(f"{place}.consecutive_title", "ghi đúng một danh hiệu và số năm liên tục")
+            else:
+                consecutive = pair[0]
+        if not (run_years or consecutive):
+            r.problem(place, "tiêu chuẩn không đòi hỏi gì (cần run_years hoặc consecutive_title)")
+        criteria.append(Criterion(
+            article=r.text(table, "article", place), requirement=r.text(table, "requirement", place),
+            subjects=subjects, award_before=awards,
+            award_label=r.text(table, "award_label", place, allow_empty=True, default=""),
+            run_years=run_years, run_rating=run_rating,
+            titles_in_run=in_run, ratings_in_run=ratings, consecutive_title=consecutive, severity=severity,
+            source=r.text(table, "source", place),
+        ))
+    return tuple(criteria)

@@ -54,6 +54,15 @@ def parse_cell(column: Column, raw: Any, *, today: dt.date) -> Cell:
     return _parse_cached(column, type(raw).__name__, raw, today)
 
 
+def parse_repeating(column: Column, raw: Any, *, today: dt.date) -> Cell:
+    """`parse_cell` for a table whose every column repeats (the register: the same units, names,
+    decisions, years and ratings row after row): each distinct value of a column is parsed once."""
+    return _BLANK if raw is None else _parse_cached(column, type(raw).__name__, raw, today)
+
+
+_BLANK = Cell(None, blank=True)
+
+
 def _parse(column: Column, raw: Any, today: dt.date) -> Cell:
     if is_blank(raw):
         return Cell(raw, blank=True)
@@ -128,7 +137,7 @@ def _year(column: Column, raw: Any, today: dt.date) -> int:
     latest = today.year - (column.min_age or 0)
     earliest = column.min or 1
     if not earliest <= year <= latest:
-        raise _Bad(f"năm sinh {year} nằm ngoài khoảng {earliest}–{latest}")
+        raise _Bad(f"{column.header.lower()} {year} nằm ngoài khoảng {earliest}–{latest}")
     return year
 
 

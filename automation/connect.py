@@ -13,7 +13,7 @@ from typing import Any
 
 from automation.campaign import Campaign, load_campaign
 from automation.render import Renderer
-from automation.schema import Schema, load_schema
+from automation.schema import Schema, load_schema, register_lists
 from automation.settings import Settings
 from automation.sheets import Spreadsheet
 from automation.sheets.workbook import Workbook
@@ -26,7 +26,7 @@ DEFAULT_OUTPUT = "Hồ sơ"
 def load_rules(settings: Settings) -> tuple[Campaign, Schema]:
     """The campaign file, checked, and the column schema with the campaign's lists filled in."""
     schema = load_schema()
-    campaign = load_campaign(settings.campaign, scopes=schema.column("scope").choices)
+    campaign = load_campaign(settings.campaign, scopes=schema.column("scope").choices, register=register_lists(schema))
     return campaign, schema.with_campaign(campaign)
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import openpyxl
 
+from automation.campaign import load_campaign
+from automation.resources import DEFAULT_CAMPAIGN
 from automation.schema import load_schema
 from automation.sheets import column_letter
 from automation.settings import Settings, load_settings
@@ -299,7 +301,8 @@ def demo_rows(today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
 def build_demo(folder: Path) -> Settings:
     """Write the demo workbook and its thidua.toml into `folder`; return the settings for them."""
     folder.mkdir(parents=True, exist_ok=True)
-    schema = load_schema()
+    base = load_schema()
+    schema = base.with_campaign(load_campaign(DEFAULT_CAMPAIGN, scopes=base.column("scope").choices))
     book = openpyxl.Workbook()
     registry = book.worksheets[0]
     registry.title = schema.tabs["registry"]

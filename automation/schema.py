@@ -35,6 +35,7 @@ class Key(enum.StrEnum):
     SEQ = "seq"
     SUBJECT_TYPE = "subject_type"
     NAME = "name"
+    PERSON_CODE = "person_code"  # the Office's code for a person (only in campaigns with criteria)
     GENDER = "gender"
     BIRTH_YEAR = "birth_year"
     POSITION = "position"
@@ -70,6 +71,39 @@ class RegistryKey(enum.StrEnum):
     PLACE = "place"  # Địa danh: where the unit's documents are dated
 
 
+class HistoryKey(enum.StrEnum):
+    """The columns of the register (Lịch sử khen thưởng): one yearly result or award per row."""
+
+    SUBJECT_TYPE = "subject_type"
+    PERSON_CODE = "person_code"
+    NAME = "name"
+    BIRTH_YEAR = "birth_year"
+    UNIT = "unit"
+    YEAR = "year"
+    RATING = "rating"  # the year's rating (xếp loại), best first in the column's choices
+    TITLE = "title"  # an emulation title (danh hiệu thi đua)
+    AWARD = "award"  # an award form (hình thức khen thưởng)
+    DECISION = "decision"
+    DECISION_DATE = "decision_date"
+    DECIDED_BY = "decided_by"
+    KIND = "kind"  # công trạng, chuyên đề, đột xuất, …
+    NOTE = "note"
+
+
+class DecisionKey(enum.StrEnum):
+    """The columns of the decisions tab (Quyết định khen thưởng): one decision on a tier per row."""
+
+    AWARD = "award"
+    AWARD_CLASS = "award_class"
+    DECISION = "decision"
+    DECISION_DATE = "decision_date"
+    DECIDED_BY = "decided_by"
+    RECORD_IDS = "record_ids"
+
+
+ONLY_FOR = ("criteria", "material_contribution", "classes")  # campaign features a unit column may depend on
+
+
 @dataclass(frozen=True)
 class Review:
     """The Office's verdicts in `Ý kiến thẩm định` (columns.toml [review]), by what they mean."""
@@ -98,6 +132,7 @@ class Column:
     min: int | None = None
     min_age: int | None = None
     width: int = 15
+    only_for: str = ""  # a campaign feature the column belongs to (ONLY_FOR); "" = every campaign
 
     def __hash__(self) -> int:  # cheap: cells are parsed (and cached) by column hundreds of thousands of times
         return hash((self.key, self.type))
@@ -112,7 +147,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Schema:
-    tabs: dict[str, str]  # guide, registry, overview (Tổng hợp), log (Nhật ký), lists → tab title
+    tabs: dict[str, str]  # guide, registry, overview, log, lists, register, decisions → tab title
     individual: str
     collective: str
     review: Review
@@ -121,6 +156,10 @@ class Schema:
     office_columns: tuple[Column, ...]
     flag_columns: tuple[Column, ...]
     kinds_without_seal: tuple[str, ...] = ()  # registry kinds whose head has no seal of its own
+    register_columns: tuple[Column, ...] = ()  # Lịch sử khen thưởng
+    register_flag_columns: tuple[Column, ...] = ()
+    decision_columns: tuple[Column, ...] = ()  # Quyết định khen thưởng
+    decision_flag_columns: tuple[Column, ...] = ()
 
     @property
     def nomination_columns(self) -> tuple[Column, ...]:
@@ -141,16 +180,34 @@ class Schema:
     def header(self, key: str) -> str:
         return self._by_key[key].header
 
+    @functools.cached_property
+    def _register_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.register_columns + self.register_flag_columns}
+
+    def register_column(self, key: str) -> Column:
+        """A column of the register (Lịch sử khen thưởng) by key."""
+        return self._register_by_key[key]
+
     def with_campaign(self, campaign: Campaign) -> Schema:
-        """The schema with the campaign's `choices_from` lists (tiers, categories) filled in."""
+        """The schema as the campaign uses it: its `choices_from` lists (tiers, categories) filled in,
+        and the unit columns of features it does not use (`only_for`) left out."""
         lists = {"tiers": tuple(t.name for t in campaign.tiers), "categories": campaign.categories,
                  "classes": campaign.classes}
+        features = {"criteria": campaign.has_criteria,
+                    "material_contribution": any(t.material_contribution_instead for t in campaign.tiers),
+                    "classes": bool(campaign.classes)}
 
         def fill(columns: tuple[Column, ...]) -> tuple[Column, ...]:
             return tuple(replace(c, choices=lists[c.choices_from]) if c.choices_from in lists else c
-                         for c in columns)
+                         for c in columns if not c.only_for or features[c.only_for])
         return replace(self, registry_columns=fill(self.registry_columns), unit_columns=fill(self.unit_columns),
-                       office_columns=fill(self.office_columns))
+                       office_columns=fill(self.office_columns), decision_columns=fill(self.decision_columns))
+
+
+def register_lists(schema: Schema) -> dict[str, tuple[str, ...]]:
+    """The register's lists a campaign's criteria may name, by column key: rating, title, award, kind."""
+    return {key: schema.register_column(key).choices for key in (HistoryKey.RATING, HistoryKey.TITLE,
+                                                                  HistoryKey.AWARD, HistoryKey.KIND)}
 
 
 def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
@@ -191,6 +248,8 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
             if column.choices_from and column.choices_from not in CAMPAIGN_LISTS + SCHEMA_LISTS:
                 problems.append(f"{where}.choices_from: '{column.choices_from}' không phải một trong "
                                 f"{', '.join(CAMPAIGN_LISTS + SCHEMA_LISTS)}")
+            if column.only_for and column.only_for not in ONLY_FOR:
+                problems.append(f"{where}.only_for: '{column.only_for}' không phải một trong {', '.join(ONLY_FOR)}")
             if column.type == "choice" and not (column.choices or column.choices_from):
                 problems.append(f"{where}: cột chọn cần 'choices' hoặc 'choices_from'")
             out.append(column)
@@ -198,13 +257,17 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
             problems.append(f"{group}: không có cột nào")
         return tuple(out)
 
-    groups = {g: columns(g) for g in ("registry_columns", "unit_columns", "office_columns", "flag_columns")}
+    groups = {g: columns(g) for g in ("registry_columns", "unit_columns", "office_columns", "flag_columns",
+                                      "register_columns", "register_flag_columns", "decision_columns",
+                                      "decision_flag_columns")}
     nomination = groups["unit_columns"] + groups["office_columns"] + groups["flag_columns"]
     spellings = [fold(s) for c in nomination for s in (c.header, *c.aliases)]
     if len(set(spellings)) != len(spellings):
         problems.append("unit/office/flag columns: có tiêu đề cột (hoặc cách viết khác trong aliases) bị lặp")
     for keys, present, group in ((Key, {c.key for c in nomination}, "unit/office/flag columns"),
-                                 (RegistryKey, {c.key for c in groups["registry_columns"]}, "registry_columns")):
+                                 (RegistryKey, {c.key for c in groups["registry_columns"]}, "registry_columns"),
+                                 (HistoryKey, {c.key for c in groups["register_columns"]}, "register_columns"),
+                                 (DecisionKey, {c.key for c in groups["decision_columns"]}, "decision_columns")):
         if missing := [k.value for k in keys if k.value not in present]:
             problems.append(f"{group}: thiếu các cột có khóa {', '.join(missing)}")
     by_key = {c.key: c for c in nomination}
@@ -218,7 +281,7 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
     if extra := set(data.get("seal", {})) - {"without_own_seal"}:
         problems.append(f"seal: khóa không được hỗ trợ {', '.join(sorted(extra))}")
     tabs = data.get("tabs", {})
-    for tab in ("guide", "registry", "overview", "log", "lists"):
+    for tab in ("guide", "registry", "overview", "log", "lists", "register", "decisions"):
         if not isinstance(tabs.get(tab), str) or not tabs.get(tab):
             problems.append(f"tabs.{tab}: thiếu tên tab")
     if problems:

@@ -22,12 +22,15 @@ import pytest
 from automation.runner import CampaignLock
 from automation.schema import load_schema
 from automation.sheets import column_letter
+from automation.campaign import load_campaign
+from automation.resources import DEFAULT_CAMPAIGN
 from automation.settings import load_settings, state_file
 from tests.builders import as_cells, headers, registry, save_workbook, valid_row
 from tests.sheet_xml import stored_cells, typed
 
 ROOT = Path(__file__).resolve().parent.parent
 _SCHEMA = load_schema()
+_SCHEMA = _SCHEMA.with_campaign(load_campaign(DEFAULT_CAMPAIGN, scopes=_SCHEMA.column("scope").choices))
 # The flag columns, after the unit's and the Office's.
 FLAG_LETTERS = {column_letter(len(_SCHEMA.nomination_columns) + i) for i in range(len(_SCHEMA.flag_columns))}
 
