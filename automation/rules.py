@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
+from automation.criteria import finding as criterion_finding, judge
 from automation.findings import Finding, ReviewState, Severity, Status, status_of
+from automation.matching import HistoryLookup
 from automation.memory import Memory
 from automation.nomination import Nomination, RowKey
 from automation.schema import Key, Schema
@@ -29,6 +31,7 @@ class Context:
     schema: Schema
     today: dt.date
     memory: Memory | None = None  # what a running job remembers of the last sync's rows
+    history: HistoryLookup | None = None  # the register (Lịch sử khen thưởng) of this sync
 
     def header(self, key: str) -> str:
         return self.schema.header(key)
@@ -150,7 +153,7 @@ def class_matches_tier(n: Nomination, ctx: Context) -> Iterator[Finding]:
     """An order with classes (Huân chương Lao động hạng Nhất, Nhì, Ba) is proposed for one class: a
     proposal that does not name it is returned. A tier without classes takes none."""
     tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
-    if tier is None:
+    if tier is None or not ctx.campaign.classes:  # no tier has classes: the tabs have no Hạng column
         return
     header = ctx.header(Key.AWARD_CLASS)
     if Key.AWARD_CLASS not in n.cells:
@@ -255,11 +258,59 @@ def nominee_in_two_tiers(nominations: list[Nomination], ctx: Context) -> Iterato
                                  "chỉ giữ một hình thức khen thưởng", "nominee_in_two_tiers")
 
 
+def tier_criteria(nominations: list[Nomination], ctx: Context) -> Iterator[tuple[Nomination, Finding]]:
+    """The tier's standards computed from the register (campaign data, each with its article). A
+    nominee the register cannot tell — no row, an ambiguous match, an unreadable tab — is asked for,
+    never passed or failed on a guess. A campaign without criteria yields nothing."""
+    rules, order = ctx.campaign.history, ctx.schema.register_column("rating").choices
+    if not ctx.campaign.has_criteria or rules is None:
+        return
+    register = ctx.history.register if ctx.history is not None else None
+    tab = ctx.schema.tabs["register"]
+    column = ctx.header(Key.AWARD)
+    for n in nominations:
+        tier = ctx.campaign.tier_named(n.value(Key.AWARD) or "")
+        if tier is None or not tier.criteria or not n.value(Key.NAME):
+            continue
+        criteria = [c for c in tier.criteria if c.applies_to(n.value(Key.SUBJECT_TYPE) == ctx.schema.individual)]
+        if not criteria:
+            continue
+        articles = "; ".join(c.article for c in criteria)
+        if register is None or register.title is None:
+            yield n, Finding(Severity.MISSING, column, f"bảng tính chưa có tab '{tab}' để xét tiêu chuẩn ({articles}); "
+                             "chạy 'thidua setup' rồi Văn phòng nhập lịch sử khen thưởng", "tier_criteria")
+            continue
+        if register.problem:
+            yield n, Finding(Severity.MISSING, column, f"{register.problem}; tiêu chuẩn ({articles}) chưa được xét",
+                             "tier_criteria")
+            continue
+        assert ctx.history is not None
+        match = ctx.history.of(n)
+        shown = ", ".join(str(r) for r in match.uncounted[:3]) + (", …" if len(match.uncounted) > 3 else "")
+        uncounted = (f"; {len(match.uncounted)} dòng của người này ở tab '{tab}' có lỗi nên chưa được tính "
+                     f"(dòng {shown})" if match.uncounted else "")
+        if match.ambiguous:
+            yield n, Finding(Severity.MISSING, column, f"{match.ambiguous}; tiêu chuẩn ({articles}) chưa được xét",
+                             "tier_criteria")
+            continue
+        if not match.records:
+            searched = ctx.history.nominee(n).searched_by
+            yield n, Finding(Severity.MISSING, column, f"tab '{tab}' chưa có kết quả nào của người (tập thể) này "
+                             f"(tìm theo {searched}){uncounted}; Văn phòng bổ sung để xét tiêu chuẩn ({articles})",
+                             "tier_criteria")
+            continue
+        for criterion in criteria:
+            judgement = judge(criterion, match.records, rules, order)
+            if not judgement.met:
+                found = criterion_finding(criterion, judgement, column)
+                yield n, Finding(found.severity, found.column, found.message + uncounted, found.rule)
+
+
 ROW_RULES: tuple[RowRule, ...] = (
     cell_values, required_values, head_confirmation, copies_enough, summary_length,
     date_in_window, scope_matches_tier, class_matches_tier, merged_cells,
 )
-CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers)
+CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers, tier_criteria)
 
 
 def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, list[Finding]]:

@@ -33,11 +33,13 @@ from automation.errors import ArchiveRefused
 from automation.findings import Finding, ReviewState, Status, status_of
 from automation.flags import tab_writes
 from automation.intake import find_tab, read_intake
+from automation.matching import HistoryLookup
 from automation.memory import Memory, collector_paused
 from automation.nomination import Intake, Nomination, RowKey
 from automation.overview import LOG_HEADER, count_units, log_row, overview_layout, overview_table
 from automation.publish import publish
 from automation.record_ids import IdRegister
+from automation.register import Register, read_register
 from automation.render import Renderer
 from automation.schema import Schema
 from automation.sheets import SheetUpdate, Spreadsheet
@@ -54,7 +56,8 @@ class Evaluation:
     verdicts: Mapping[RowKey, Verdict]
     register: IdRegister  # the record-id register after this pass assigned ids
     report: SyncReport
-    whole: bool  # every unit's tab and the registry were read in full
+    whole: bool  # every unit's tab, the registry and the register of awards were read in full
+    history: Register  # the register of past results and awards (Lịch sử khen thưởng)
 
 
 def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None,
@@ -74,17 +77,24 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
     intake = read_intake(snapshot, schema, today=now.date(), memory=memory)
     ids, register = IdRegister.read(find_tab(snapshot, schema.tabs["overview"])).assign(intake.nominations,
                                                                                        intake.units)
-    context = rules.Context(campaign, schema, now.date(), memory)
+    history = read_register(snapshot, schema, today=now.date())
+    lookup = HistoryLookup(history, schema)
+    context = rules.Context(campaign, schema, now.date(), memory, lookup)
     findings = rules.check(intake.nominations, context)
     verdicts = {}
     for n in intake.nominations:
         found = tuple(findings[n.key])
         outcome = (_outcome(n, found, context) if memory is None else
                    memory.outcome(n.cells, found, partial(_outcome, n, found, context)))
-        verdicts[n.key] = Verdict(n, ids[n.key], found, *outcome)
+        status, included, ready, review, standing = outcome
+        verdicts[n.key] = Verdict(n, ids[n.key], found, status, included, ready, review, standing,
+                                  lookup.of(n).records)
     problems = [p.message for p in intake.problems]
     whole = not any(p.always_blocks or (p.unit is not None and register.issued_for(p.unit.code) > 0)
                     for p in intake.problems)
+    if history.problem:  # the criteria cannot be judged: nothing is withdrawn over it
+        problems.append(history.problem)
+        whole = whole and not campaign.has_criteria
     if not intake.units and any(register.issued.values()):
         whole = False
         problems.append(f"Tab '{schema.tabs['registry']}' không còn đơn vị nào trong khi đã có hồ sơ được cấp mã; "
@@ -96,7 +106,7 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
         ignored_tabs=list(intake.ignored_tabs),
     )
     report.seconds = time.perf_counter() - started
-    return Evaluation(intake, verdicts, register, report, whole)
+    return Evaluation(intake, verdicts, register, report, whole, history)
 
 
 def _outcome(n: Nomination, found: tuple[Finding, ...], context: rules.Context
@@ -122,7 +132,8 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
         links: dict[str, str] = {}  # record id → its Bản tóm tắt thành tích
         if store is not None:
             renderer = renderer or Renderer()
-            specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
+            specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()),
+                                  with_history=evaluation.history.readable)
             if not evaluation.whole:  # a submission now would leave out the nominees of the tabs not read
                 specs = [s for s in specs if s.record_id]
             try:
@@ -135,6 +146,8 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
                                         log_row(report, result=str(refusal))))
                 raise
         tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
+        if (history_flags := evaluation.history.tab_write()) is not None:
+            tabs += (history_flags,)
         report.seconds = time.perf_counter() - started
         overview = overview_table(report, campaign, evaluation.register, now)
         if not evaluation.whole:

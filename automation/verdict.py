@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from automation.findings import Finding, ReviewState, Status, messages_of
 from automation.nomination import Nomination
+from automation.register import Record
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Verdict:
     summary_ready: bool = False  # its Bản tóm tắt thành tích can be drafted (rules.summary_ready)
     review: ReviewState | None = None  # where it stands with the Office (rules.review_state)
     standing: str = ""  # that, in words for the unit (rules.standing)
+    history: tuple[Record, ...] = ()  # the nominee's rows of the register, oldest first (automation.matching)
 
     @functools.cached_property  # asked by the console, the flags and the JSON output
     def messages(self) -> str:

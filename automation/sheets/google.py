@@ -16,6 +16,8 @@ only into the flag columns, Tổng hợp and Nhật ký.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -90,12 +92,19 @@ class GoogleSheet:
             overview_height = max(len(update.overview), len(previous))  # blanks over what the last overview left
             overview_width = max(len(r) for r in [*update.overview, *previous])
             targets.insert(0, (overview_title, overview_height, overview_width))
+        appends = [(title_like(self._grids, a.title), a) for a in update.appends]
+        for title, append in appends:  # room for the new rows below what the tab held when read
+            rows_now = len(snapshot.tabs[title].rows) if title in snapshot.tabs else 0
+            targets.append((title, rows_now + len(append.rows) + GROW_ROWS, max(len(r) for r in append.rows)))
         self._repair_grids(update, targets)
 
-        current = self._reread([t.title for t in update.tabs])
+        current = self._reread(list(dict.fromkeys([t.title for t in update.tabs] + [t for t, _ in appends])))
         data: list[dict[str, Any]] = []
         for tab in update.tabs:
             data += self._tab_ranges(tab, current.get(tab.title, []))
+        for title, append in appends:  # below the last row as it is now, not as it was read
+            data.append({"range": f"{quote(title)}!A{len(current.get(title, [])) + 1}",
+                         "values": [[_plain(v) for v in row] for row in append.rows]})
         if update.overview is not None:
             data.append({"range": f"{quote(overview_title)}!A1",
                          "values": _padded(update.overview, overview_height, overview_width)})
@@ -155,7 +164,7 @@ class GoogleSheet:
                            "values": [[tab.notice[1]]]})
         if not tab.rows:
             return ranges
-        id_at = tab.flag_columns["record_id"]
+        id_at = tab.flag_columns.get("record_id", -1)  # the register's rows have no id: found by their cells
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for index in range(1, len(rows)):
             key = (_id_cell(rows[index], id_at), row_fingerprint(rows[index], tab.unit_columns))
@@ -341,7 +350,7 @@ def _at(row: list[Any], at: int) -> Any:
 
 
 def _id_cell(row: list[Any], at: int) -> str:
-    return str(row[at]).strip().upper() if at < len(row) and row[at] not in (None, "") else ""
+    return str(row[at]).strip().upper() if 0 <= at < len(row) and row[at] not in (None, "") else ""
 
 
 def _format(column: Any) -> dict[str, Any]:
@@ -395,6 +404,15 @@ def _grow(grid: dict[str, Any], height: int, width: int) -> list[dict[str, Any]]
         requests.append({"appendDimension": {"sheetId": grid["sheetId"], "dimension": "COLUMNS",
                                              "length": width - props.get("columnCount", 26)}})
     return requests
+
+
+def _plain(value: Any) -> Any:
+    """A value as RAW input stores it readably: a date as dd/mm/yyyy text (the job reads it back)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
 
 
 def _padded(table: list[list[Any]], height: int, width: int) -> list[list[Any]]:
