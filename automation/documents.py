@@ -52,7 +52,9 @@ MAX_NAME_CHARACTERS, MAX_NAME_BYTES = 120, 180
 
 
 def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, schema: Schema,
-                  template_digests: dict[str, str]) -> list[DocumentSpec]:
+                  template_digests: dict[str, str], *, with_history: bool = False) -> list[DocumentSpec]:
+    """`with_history`: the spreadsheet has a register (Lịch sử khen thưởng), so each summary has its
+    section III of titles and awards recorded (none printed without one: a campaign as before)."""
     ordered = sorted(verdicts, key=lambda v: (v.nomination.unit.row, v.nomination.row))
     specs: list[DocumentSpec] = []
     for tier in campaign.tiers:
@@ -69,7 +71,8 @@ def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, schema: Schem
                 continue
             n = verdict.nomination
             kind = "individual" if n.value(Key.SUBJECT_TYPE) == schema.individual else "collective"
-            context = {**_common(campaign, tier), **_summary(verdict, campaign, tier, schema)}
+            context = {**_common(campaign, tier), **_summary(verdict, campaign, tier, schema),
+                       "history": _history(verdict, with_history)}
             file_name = safe_file_name(f"{verdict.record_id} - {n.value(Key.NAME)}")
             folder = (f"{tier.folder}/{SUMMARY_FOLDER}" if verdict.included
                       else f"{PENDING_FOLDER}/{safe_file_name(n.unit.name)}")
@@ -250,6 +253,25 @@ def _row(verdict: Verdict) -> dict[str, Any]:
         "summary": _value(n, Key.SUMMARY),
         "note": "",  # the danh sách's Ghi chú is the Office's, by hand
     }
+
+
+NOTHING_RECORDED = [{"year": "", "what": "Chưa có", "decision": ""}]
+
+
+def _history(verdict: Verdict, shown: bool) -> dict[str, Any]:
+    """Section III of a summary, "các hình thức khen thưởng đã được ghi nhận": the titles and the awards
+    the register holds for the nominee, oldest first, with the decision and who issued it."""
+    if not shown:
+        return {"shown": False, "titles": [], "awards": []}
+
+    def line(year: int, what: str, r: Any) -> dict[str, Any]:
+        decision = ", ".join(x for x in (f"Quyết định số {r.decision}" if r.decision else "",
+                                         f"ngày {r.decision_date:%d/%m/%Y}" if r.decision_date else "") if x)
+        issuer = f"{decision}; {r.decided_by}" if decision and r.decided_by else decision or r.decided_by
+        return {"year": year, "what": what, "decision": issuer}
+    titles = [line(r.year, r.title, r) for r in verdict.history if r.title]
+    awards = [line(r.year, r.award, r) for r in verdict.history if r.award]
+    return {"shown": True, "titles": titles or NOTHING_RECORDED, "awards": awards or NOTHING_RECORDED}
 
 
 def _summary(verdict: Verdict, campaign: Campaign, tier: Tier, schema: Schema) -> dict[str, Any]:

@@ -350,6 +350,29 @@ def signature(cell, title: str, how: str, *, name: str = "") -> None:
         para(cell, name, size=Pt(14), bold=True, align="center", after=Pt(0))
 
 
+def history_table(doc, what: str, rows: str) -> None:
+    """A table of the section III of a summary: year, title or award, the decision and who issued it
+    (filled from the register, Lịch sử khen thưởng); its header repeats and no row splits."""
+    widths = [Mm(18), Mm(62), TEXT_WIDTH - Mm(80)]
+    t = table(doc, widths, grid=True)
+    for cell, text in zip(t.rows[0].cells, ("Năm", what, "Số, ngày, tháng, năm của quyết định; cơ quan ban hành")):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = cell.paragraphs[0].add_run(text)
+        run.font.name, run.font.size, run.bold = FONT, Pt(13), True
+    _repeat_header(t.rows[0])
+    for texts in (("{%tr for h in " + rows + " %}", "", ""), ("{{ h.year }}", "{{ h.what }}", "{{ h.decision }}"),
+                  ("{%tr endfor %}", "", "")):
+        new = t.add_row()
+        new._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, width, text in zip(new.cells, widths, texts):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if text == "{{ h.year }}" else WD_ALIGN_PARAGRAPH.LEFT
+            run = paragraph.add_run(text)
+            run.font.name, run.font.size = FONT, Pt(13)
+
+
 def tom_tat(*, collective: bool) -> Document:
     """Bản tóm tắt thành tích: one per valid nominee, on the unit's letterhead, dated at its place.
 
@@ -378,6 +401,14 @@ def tom_tat(*, collective: bool) -> Document:
     control(doc, "{%p endif %}")
     control(doc, "{%p if p.level %}")
     para(doc, "{{ p.level }}", indent=True)
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if history.shown %}")
+    para(doc, "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN", bold=True, align="left", before=Pt(6),
+         keep_with_next=True)
+    para(doc, "1. Danh hiệu thi đua", indent=True, after=Pt(3), keep_with_next=True)
+    history_table(doc, "Danh hiệu thi đua", "history.titles")
+    para(doc, "2. Hình thức khen thưởng", indent=True, after=Pt(3), before=Pt(6), keep_with_next=True)
+    history_table(doc, "Hình thức khen thưởng", "history.awards")
     control(doc, "{%p endif %}")
     t = table(doc, [Mm(82), TEXT_WIDTH - Mm(82)])
     keep_on_one_page(t)
