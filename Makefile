@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 
-.PHONY: demo test campaign lint wheel-check bench templates previews guides constraints clean
+.PHONY: demo demo-cong-trang test campaign lint wheel-check bench templates previews guides constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thidua needs Python 3.11 or newer")'
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)   ## build the demo workbook in demo/ and run one sync on it
 	$(BIN)/thidua demo --dir demo
+
+demo-cong-trang: $(STAMP)   ## the yearly merit campaign's demo (register of awards, criteria) in demo-cong-trang/
+	$(BIN)/thidua demo --campaign cong-trang-2025 --dir demo-cong-trang
 
 test: $(STAMP)   ## the whole test suite (a short kill campaign included)
 	$(BIN)/python -m pytest -q
@@ -51,7 +54,7 @@ constraints:  ## re-pin the whole tree after a change to pyproject.toml's depend
 	rm -rf .venv-pin
 
 clean:
-	rm -rf $(VENV) demo build bench/results/*.tmp
+	rm -rf $(VENV) demo demo-cong-trang build bench/results/*.tmp
 
 guides: $(STAMP)  ## docs/huong-dan-don-vi.md from the text the spreadsheet's Hướng dẫn tab shows
 	$(BIN)/python -c 'from automation.guide import write_unit_guide; write_unit_guide()'

@@ -124,17 +124,24 @@ def main() -> None:
 @main.command()
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
               help="Thư mục tạo bảng tính và cấu hình mẫu.")
+@click.option("--campaign", "campaign", type=click.Choice(list(operations.DEMOS)), default=next(iter(operations.DEMOS)),
+              show_default=True,
+              help="Chiến dịch của bảng tính mẫu (tên tệp chiến dịch có sẵn trong sheet_schema/campaigns): "
+              "phong trào đặc biệt của kế hoạch mặc định, hoặc khen thưởng công trạng hằng năm có tab Lịch sử "
+              "khen thưởng.")
 @click.option("--quiet", "-q", is_flag=True, help="Không in bảng tổng hợp.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="In chi tiết lỗi (traceback).")
 @handle_errors
-def demo(folder: Path, quiet: bool, as_json: bool, verbose: bool) -> int:
-    """Tạo bảng tính mẫu (10 đơn vị, hơn 80 đề nghị) và chạy một lần đồng bộ.
+def demo(folder: Path, campaign: str, quiet: bool, as_json: bool, verbose: bool) -> int:
+    """Tạo bảng tính mẫu và chạy một lần đồng bộ: kế hoạch 515/KH-VKS (10 đơn vị, hơn 80 đề nghị), hoặc
+    khen thưởng công trạng năm 2025 (tiêu chuẩn xét từ lịch sử khen thưởng 5 năm).
 
     \b
     Ví dụ:  thidua demo --dir demo
+            thidua demo --campaign cong-trang-2025 --dir demo-cong-trang
     """
-    settings, report = operations.run_demo(folder)
+    settings, report = operations.run_demo(folder, campaign)
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
@@ -205,6 +212,37 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
         click.echo()
         click.echo(console_table(evaluation.report))
     return EXIT_NOT_VALID if not_valid or evaluation.report.problems else 0
+
+
+@main.command()
+@common_options
+@click.option("--wait", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Số giây chờ nếu một lần đồng bộ khác đang chạy.")
+@handle_errors
+def record(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait: float, **flags: Any) -> int:
+    """Ghi các quyết định khen thưởng đã nhận (tab Quyết định khen thưởng) vào tab Lịch sử khen thưởng.
+
+    Mỗi dòng của tab Quyết định khen thưởng là một quyết định cho một hình thức: số, ngày quyết
+    định, và mã hồ sơ những người được khen (để trống: mọi người trong tờ trình hoặc quyết định của
+    hình thức đó). Mỗi người được thêm một dòng vào lịch sử, kèm loại khen thưởng của chiến dịch;
+    người đã có (cùng hình thức, cùng số quyết định) không bao giờ được thêm lần nữa, nên chạy lại
+    bao nhiêu lần cũng được.
+
+    \b
+    Ví dụ:  thidua record --config thidua.toml
+    """
+    settings = _settings(config, **flags)
+    with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
+        recording = operations.record(settings)
+    if as_json:
+        click.echo(json.dumps({"added": recording.added, "already": recording.already,
+                               "problems": list(recording.problems)}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(f"Đã thêm {recording.added} dòng vào Lịch sử khen thưởng"
+                   + (f"; {recording.already} người đã có từ trước." if recording.already else "."))
+        for problem in recording.problems:
+            click.echo(f"• {problem}")
+    return EXIT_NOT_VALID if recording.problems else 0
 
 
 @main.command(name="sync")

@@ -26,8 +26,16 @@ def unit_guide(schema: Schema, campaign: Campaign) -> list[str]:
     class_line = (f"• {h(Key.AWARD_CLASS)}: chỉ với {', '.join(t.name for t in classes)} — chọn hạng đề nghị "
                   f"({', '.join(classes[0].classes)}); hình thức khác để trống." if classes else "")
     flags = ", ".join(c.header for c in schema.flag_columns)
+    plan = f"Kế hoạch {campaign.code}" if "/KH" in campaign.code else campaign.code
+    history = [  # a campaign whose criteria are computed from the register (Lịch sử khen thưởng)
+        f"• {h(Key.PERSON_CODE)}: nếu Văn phòng đã cấp mã cá nhân, ghi đúng mã đó (giúp phân biệt người trùng "
+        f"họ tên); không có thì để trống và ghi đủ {h(Key.BIRTH_YEAR)}.",
+        f"• Tiêu chuẩn của {', '.join(t.name for t in campaign.tiers if t.criteria)} được chương trình tính từ "
+        f"tab '{schema.tabs['register']}' do Văn phòng quản lý (xếp loại, danh hiệu, khen thưởng các năm); dòng "
+        "chưa đạt ghi rõ tiêu chuẩn, điều khoản và lịch sử còn thiếu gì.",
+    ] if campaign.has_criteria else []
     return [
-        f"HƯỚNG DẪN ĐỀ NGHỊ KHEN THƯỞNG — {campaign.short_name or campaign.name} (Kế hoạch {campaign.code})",
+        f"HƯỚNG DẪN ĐỀ NGHỊ KHEN THƯỞNG — {campaign.short_name or campaign.name} ({plan})",
         "Dành cho các đơn vị nhập đề nghị khen thưởng vào bảng tính chung.",
         "",
         f"{SECTION}1. Nhập một dòng cho mỗi cá nhân hoặc tập thể",
@@ -44,6 +52,7 @@ def unit_guide(schema: Schema, campaign: Campaign) -> list[str]:
         f"• {h(Key.SITUATION)}: với tập thể, ghi chức năng, nhiệm vụ, số công chức và đặc điểm tình hình; "
         "cá nhân để trống.",
         f"• {h(Key.PROPOSED_ON)}: ngày theo dạng dd/mm/yyyy, từ ngày {campaign.window_start:%d/%m/%Y}.",
+        *history,
         "",
         f"{SECTION}2. Bản tóm tắt thành tích và xác nhận của Thủ trưởng",
         "Khi mọi thông tin của dòng đã đúng, chương trình lập bản tóm tắt thành tích (tệp Word, liên kết ở cột "

@@ -17,6 +17,7 @@ from automation.nomination import Unit
 from automation.overview import overview_layout
 from automation.schema import Column, Key, Schema
 from automation.sheets import ColumnLayout, Layout, Spreadsheet, TabLayout
+from automation.text import fold
 
 STATUS_FILLS = {Status.HOP_LE.value: "C6EFCE", Status.CAN_BO_SUNG.value: "FFEB9C", Status.KHONG_HOP_LE.value: "FFC7CE"}
 
@@ -47,8 +48,17 @@ def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLay
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
-                 office: tuple[str, ...] = ()) -> Layout:
+                 office: tuple[str, ...] = (), existing: tuple[str, ...] = ()) -> Layout:
+    """`existing`: the spreadsheet's tab titles. The register (Lịch sử khen thưởng) and the decisions
+    tab are made for a campaign whose criteria read the register, and kept in shape wherever they exist."""
     schema = schema.with_campaign(campaign)
+    have = {fold(t) for t in existing}
+    history_tabs = [
+        TabLayout(schema.tabs[name], tuple(_column(c) for c in columns)
+                  + tuple(_column(c, flag=True) for c in flags), repeat_columns=3)
+        for name, columns, flags in (("register", schema.register_columns, schema.register_flag_columns),
+                                     ("decisions", schema.decision_columns, schema.decision_flag_columns))
+        if campaign.has_criteria or fold(schema.tabs[name]) in have]
     unit_columns = (tuple(_column(c) for c in schema.unit_columns)
                     + tuple(_column(c, office=True) for c in schema.office_columns)
                     + tuple(_column(c, flag=True) for c in schema.flag_columns))
@@ -56,6 +66,7 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
         guide_tab(schema.tabs["guide"], schema, campaign),
         TabLayout(schema.tabs["registry"], tuple(_column(c) for c in schema.registry_columns)),
         *(TabLayout(u.tab, unit_columns, editors=u.editors, repeat_columns=REPEATED_COLUMNS) for u in units),
+        *history_tabs,
         TabLayout(schema.tabs["overview"], ()),
         TabLayout(schema.tabs["log"], ()),
         TabLayout(schema.tabs["lists"], (), hidden=True),
@@ -70,8 +81,11 @@ def set_up(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, today: dt.
     """The setup pass: a tab for each registered unit, and everything the layout asks for; returns
     what changed. A new or unregistered spreadsheet gets the registry tab first."""
     units: tuple[Unit, ...] = ()
+    existing: tuple[str, ...] = ()
     try:
-        units = read_intake(sheet.read(), schema, today=today).units
+        snapshot = sheet.read()
+        existing = tuple(snapshot.tabs)
+        units = read_intake(snapshot, schema, today=today).units
     except ThiduaError:
         pass  # nothing to read yet (a workbook still to create, no registry tab): setup makes them
-    return sheet.setup(build_layout(schema, campaign, units, office=office))
+    return sheet.setup(build_layout(schema, campaign, units, office=office, existing=existing))

@@ -15,7 +15,12 @@ from automation.memory import Memory
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.counts import SyncReport
 from automation.demo import build_demo
-from automation.errors import ConfigError
+from automation.demo_yearly import CAMPAIGN_FILE as YEARLY_CAMPAIGN, build_yearly_demo
+from automation.resources import DEFAULT_CAMPAIGN
+from automation.decisions import Recording, record_decisions
+from automation.errors import ConfigError, SourceError
+from automation.overview import LOG_HEADER, log_row
+from automation.sheets import SheetUpdate
 from automation.layout import set_up
 from automation.settings import Settings
 from automation.sync import Evaluation, evaluate, sync
@@ -38,6 +43,26 @@ def sync_once(settings: Settings, *, now: dt.datetime | None = None, allow_archi
                 renderer=open_renderer(settings), now=now, allow_archive=allow_archive, memory=memory)
 
 
+def record(settings: Settings, *, now: dt.datetime | None = None) -> Recording:
+    """Add who the decisions of the decisions tab awarded to the register, each once; one write."""
+    now = now or now_local()
+    campaign, schema = load_rules(settings)
+    sheet = open_spreadsheet(settings)
+    evaluation = evaluate(sheet, campaign, schema, now=now)
+    snapshot = sheet.read()
+    recording = record_decisions(snapshot, list(evaluation.verdicts.values()), evaluation.history, campaign, schema,
+                                 now=now)
+    if recording.flags is None:
+        raise SourceError(recording.problems[0])
+    result = f"Ghi quyết định vào Lịch sử khen thưởng: thêm {recording.added} dòng" + (
+        f", {recording.already} người đã có từ trước" if recording.already else "")
+    evaluation.report.seconds = 0.0
+    sheet.write(SheetUpdate((recording.flags,), schema.tabs["overview"], None, schema.tabs["log"], LOG_HEADER,
+                            log_row(evaluation.report, result=result),
+                            appends=(recording.appended,) if recording.appended else ()))
+    return recording
+
+
 def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]:
     """Create or repair the tabs, headers, dropdowns, colours and protections; what changed.
 
@@ -51,8 +76,13 @@ def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]
                   office=settings.office_emails)
 
 
-def run_demo(folder: Path) -> tuple[Settings, SyncReport]:
-    """Build the demo workbook and its config in `folder`, set it up, run one sync."""
-    settings = build_demo(folder)
+DEMOS = {DEFAULT_CAMPAIGN.stem: build_demo, YEARLY_CAMPAIGN.stem: build_yearly_demo}  # by campaign file
+
+
+def run_demo(folder: Path, campaign: str = DEFAULT_CAMPAIGN.stem) -> tuple[Settings, SyncReport]:
+    """Build a shipped campaign's demo workbook and its config in `folder`, set it up, run one sync."""
+    if campaign not in DEMOS:
+        raise ConfigError(f"Không có bảng tính mẫu cho chiến dịch '{campaign}'; chọn một trong: {', '.join(DEMOS)}.")
+    settings = DEMOS[campaign](folder)
     set_up_spreadsheet(settings)
     return settings, sync_once(settings)

@@ -28,7 +28,8 @@ def test_every_status_and_every_rule_is_represented(demo):
     verdicts = evaluation.verdicts.values()
     assert {v.status for v in verdicts} == set(Status)
     fired = {f.rule for v in verdicts for f in v.findings}
-    assert fired == {r.__name__ for r in rules.ROW_RULES + rules.CROSS_RULES}
+    # Plan 515 has no criteria read from the register: the yearly campaign's demo fires that one.
+    assert fired == {r.__name__ for r in rules.ROW_RULES + rules.CROSS_RULES} - {"tier_criteria"}
 
 
 def test_some_rows_are_approved_by_the_office_and_enter_a_submission(demo):
