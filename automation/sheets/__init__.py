@@ -89,6 +89,14 @@ class TabWrite:
 
 
 @dataclass(frozen=True)
+class TabAppend:
+    """Rows added below the last row of a tab that holds anything (the register's new rows)."""
+
+    title: str
+    rows: tuple[list[Any], ...]
+
+
+@dataclass(frozen=True)
 class SheetUpdate:
     """Everything one sync writes, in one go: the flags of every unit tab, Tổng hợp, a Nhật ký row."""
 
@@ -99,6 +107,7 @@ class SheetUpdate:
     log_header: list[str]
     log_row: list[Any]  # appended to Nhật ký
     overview_layout: OverviewLayout | None = None  # how Tổng hợp reads and prints (the workbook dresses it)
+    appends: tuple[TabAppend, ...] = ()  # rows added at a tab's end (thidua record)
 
 
 FLAG_SHADE = "F2F2F2"  # the job's columns, shaded whole in every backend: "the grey columns"

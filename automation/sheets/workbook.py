@@ -14,6 +14,8 @@ another program saved the file since it was read — checked again at the very l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import sys
 import tempfile
@@ -159,6 +161,20 @@ class Workbook:
                         cell.fill = FLAG_CELL_FILL
                         cell.alignment = WRAPPED if key in ("messages", "document") else TOP
             fit_row_heights(ws, [flags.row for flags in tab.rows])
+        for append in update.appends:
+            ws = book[_title_like(book, append.title)]
+            last = max((r for (r, _), cell in ws._cells.items() if cell.value is not None), default=1)
+            for offset, values in enumerate(append.rows, start=1):
+                for c, value in enumerate(values, start=1):
+                    if value is None or value == "":
+                        continue
+                    cell = ws.cell(last + offset, c)
+                    if isinstance(value, str):
+                        _set_text(cell, value)
+                    else:
+                        cell.value = value
+                        if isinstance(value, dt.date):
+                            cell.number_format = "DD/MM/YYYY"
         if update.overview is not None:
             overview = _tab(book, _title_like(book, update.overview_title))
             _replace_rows(overview, update.overview)
