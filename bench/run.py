@@ -17,7 +17,9 @@ per document, uploads one after another.
 - bench/floors.py: an unchanged .xlsx re-sync against openpyxl's load + save of the same file
   (time and peak memory, with the ratios), a duplicate group against as many distinct nominees,
   a stray value in row 1,048,576 against the demo without it; the steady state (1 % of 5,000 rows
-  changed) judged with the running job's memory against judging every row.
+  changed) judged with the running job's memory against judging every row;
+- bench/register.py: the yearly campaign's register of 20,000 rows, read and checked, and 1,000
+  nominees matched and judged against it, beside the same check without a register.
 
 A full run writes bench/results/bench.csv, bench.png and the README's table (bench/table.py);
 `--quick` writes bench/results/quick.csv only.
@@ -60,7 +62,7 @@ from automation.resources import DEFAULT_TEMPLATES  # noqa: E402
 from automation.settings import Settings  # noqa: E402
 from automation.sheets import Snapshot, TabData  # noqa: E402
 from automation.sync import evaluate, sync  # noqa: E402
-from bench import floors, straightforward, table  # noqa: E402
+from bench import floors, register, straightforward, table  # noqa: E402
 from tests.fake_google.server import FakeGoogle  # noqa: E402
 
 NOW = dt.datetime(2021, 12, 20, 9, 0)
@@ -378,6 +380,7 @@ def main() -> None:
                                     repeat)
     rows += floors.stray_cell(repeat)
     rows += floors.steady_state(campaign, schema, synthetic, 5_000, repeat)
+    rows += register.register_cost(1_000, 800 if args.quick else 4_000, repeat)
     write(rows, quick=args.quick)
     os._exit(0)  # the fakes' server threads are daemons; do not wait for them
 
