@@ -21,11 +21,11 @@ import click
 from automation import __version__, operations
 from automation.counts import SyncReport
 from automation.errors import ThiduaError
-from automation.findings import ReviewState, Status
+from automation.findings import ReviewState, Status, messages_of
 from automation.memory import Memory
 from automation.overview import console_table
 from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
-from automation.schema import Key
+from automation.schema import HistoryKey, Key
 from automation.settings import Settings, load_settings, state_file
 
 EXIT_NOT_VALID = 1
@@ -190,12 +190,15 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
     evaluation = operations.check(_settings(config, **flags))
     rows = sorted(evaluation.verdicts.values(), key=lambda v: (v.nomination.unit.row, v.nomination.row))
     not_valid = [v for v in rows if v.status is not Status.HOP_LE]
+    register_rows = [r for r in evaluation.history.rows if r.status is not Status.HOP_LE]
     if as_json:
         click.echo(json.dumps({
             **evaluation.report.as_dict(),
             "rows": [{"tab": v.nomination.tab, "row": v.nomination.row, "name": v.nomination.value(Key.NAME),
                       "status": v.status.value, "review": v.review.value if v.review else None,
                       "standing": v.standing, "findings": [f.line() for f in v.findings]} for v in rows],
+            "register": [{"row": r.row, "status": r.status.value, "findings": [f.line() for f in r.findings]}
+                         for r in register_rows],
         }, ensure_ascii=False, indent=2))
     elif not quiet:
         tab = None
@@ -209,9 +212,15 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
             click.echo(f"  dòng {v.nomination.row}: {name} — {v.status.value}")
             for line in v.messages.splitlines():
                 click.echo(f"      {line}")
+        if register_rows:
+            click.echo(f"\nTab '{evaluation.history.title}'")
+            for r in register_rows:
+                click.echo(f"  dòng {r.row}: {r.cells[HistoryKey.NAME].value if HistoryKey.NAME in r.cells else ''} — {r.status.value}")
+                for line in messages_of(r.findings).splitlines():
+                    click.echo(f"      {line}")
         click.echo()
         click.echo(console_table(evaluation.report))
-    return EXIT_NOT_VALID if not_valid or evaluation.report.problems else 0
+    return EXIT_NOT_VALID if not_valid or register_rows or evaluation.report.problems else 0
 
 
 @main.command()

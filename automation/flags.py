@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from automation.nomination import Intake, RowKey
 from automation.schema import Key
-from automation.sheets import NOTICE_MARK, RowFlags, TabWrite, row_fingerprint
+from automation.sheets import RowFlags, TabWrite, notice_text, row_fingerprint
 from automation.verdict import Verdict
 
 TIMESTAMP = "%d/%m/%Y %H:%M"
@@ -52,12 +52,6 @@ def tab_writes(intake: Intake, verdicts: Mapping[RowKey, Verdict], links: Mappin
             writes.append(TabWrite(problem.tab, {}, {}, (), notice=(problem.notice_at, notice_text(problem.message,
                                                                                               problem.tab, stamp))))
     return tuple(writes)
-
-
-def notice_text(message: str, tab: str, stamp: str) -> str:
-    reason = message.removeprefix(f"Tab '{tab}': ")
-    return (f"{NOTICE_MARK} ({stamp}): {reason}. Trạng thái ở các dòng dưới là của lần kiểm tra trước; "
-            "sửa xong, lần kiểm tra sau sẽ cập nhật.")
 
 
 def fit(text: str) -> str:

@@ -40,6 +40,7 @@ class Memory:
         self._rows: dict[Hashable, _Row] = {}  # this sync's rows, by what they were read from
         self._last: dict[Hashable, _Row] = {}  # the previous sync's
         self._by_cells: dict[int, _Row] = {}  # id of a row's cells → the row (its cells are kept alive here)
+        self._tables: dict[str, tuple[str, Any]] = {}  # a whole tab's reading (the register), by what it read
         self.parsed = 0  # rows parsed in this sync
         self.judged = 0  # rows whose row rules ran in this sync
 
@@ -47,6 +48,8 @@ class Memory:
         """A new sync with this campaign, schema and day: what was worked out under others is dropped."""
         digest = hashlib.blake2b(repr(context).encode("utf-8"), digest_size=16).hexdigest()
         self._last = self._rows if digest == self._context else {}
+        if digest != self._context:
+            self._tables = {}
         self._context, self._rows, self._by_cells = digest, {}, {}
         self.parsed = self.judged = 0
 
@@ -59,6 +62,17 @@ class Memory:
         self._rows[key] = row
         self._by_cells[id(row.cells)] = row
         return row.cells
+
+    def table(self, name: str, content: Any, read: Callable[[], Any]) -> Any:
+        """What a whole tab was read as (the register of awards: 20,000 rows cost a second to parse and
+        check), kept while the tab holds what it held: `content` is its cells as read."""
+        digest = hashlib.blake2b(repr(content).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        kept = self._tables.get(name)
+        if kept is not None and kept[0] == digest:
+            return kept[1]
+        value = read()
+        self._tables[name] = (digest, value)
+        return value
 
     def row_findings(self, cells: Mapping[str, Any], judge: Callable[[], list[Any]]) -> list[Any]:
         """The findings of the row rules."""

@@ -28,15 +28,19 @@ SAVES_AHEAD = 2  # rendered documents waiting for the store, per save the store 
 
 
 def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Renderer, *, withdraw: bool = True,
-            allow_archive: bool = False) -> tuple[DocumentCounts, dict[str, str]]:
-    """Bring the store in line with `specs`; return the counts and each summary's link by record id."""
+            allow_archive: bool = False, hold_summaries: bool = False) -> tuple[DocumentCounts, dict[str, str]]:
+    """Bring the store in line with `specs`; return the counts and each summary's link by record id.
+
+    `hold_summaries`: what a summary is made of could not all be read (the register of awards is
+    broken), so a summary the store holds is kept as it is, not rewritten without its section III."""
     counts = DocumentCounts()
     held = store.inventory()
     wanted = {s.doc_id for s in specs}
     withdrawn = [stored for doc_id, stored in held.items() if doc_id not in wanted] if withdraw else []
     if not allow_archive and (refusal := archive_refusal(withdrawn, held)):
         raise ArchiveRefused(refusal)
-    stale = [s for s in specs if s.doc_id not in held or held[s.doc_id].key != s.key]
+    stale = [s for s in specs if s.doc_id not in held or (held[s.doc_id].key != s.key
+                                                          and not (hold_summaries and s.record_id))]
     stale_ids = {s.doc_id for s in stale}
     # Unchanged but elsewhere now (a summary the Office approved joins its tier's folder): moved, not rendered.
     moving = [s for s in specs if s.doc_id not in stale_ids and held[s.doc_id].path != s.path]

@@ -21,7 +21,7 @@ from automation.cells import parse_repeating
 from automation.findings import Finding, Severity, Status, messages_of, status_of
 from automation.nomination import Cell
 from automation.schema import HistoryKey, Schema, locate_columns
-from automation.sheets import RowFlags, Snapshot, TabWrite, column_letter, row_fingerprint
+from automation.sheets import RowFlags, Snapshot, TabWrite, column_letter, notice_text, row_fingerprint
 from automation.text import fold, title_like
 
 NAMED_AT_MOST = 3  # other rows a message names; the rest are counted
@@ -77,6 +77,7 @@ class Register:
     flag_columns: dict[str, int] = field(default_factory=dict)
     new_headers: dict[int, str] = field(default_factory=dict)
     data_positions: tuple[int, ...] = ()
+    notice_at: int | None = None  # where row 1 shows why the tab could not be read (or held such a notice)
 
     @property
     def readable(self) -> bool:
@@ -90,13 +91,22 @@ class Register:
         """Rows that name someone but do not count (they have a problem)."""
         return tuple(r for r in self.rows if r.record is None)
 
-    def tab_write(self) -> TabWrite | None:
-        """Its flag columns: each row's status and what to fix (nothing when the tab could not be read)."""
-        if not self.readable or self.title is None:
+    def tab_write(self, stamp: str = "") -> TabWrite | None:
+        """Its flag columns: each row's status and what to fix. A tab that could not be read keeps its
+        flags and says why in its header row, as a unit tab does; the notice goes once it reads whole."""
+        if self.title is None:
             return None
+        if self.problem:
+            if self.notice_at is None:
+                return None
+            return TabWrite(self.title, {}, {}, (), notice=(self.notice_at, notice_text(self.problem, self.title,
+                                                                                        stamp)))
         rows = tuple(RowFlags(r.row, "", {"status": r.status.value, "messages": messages_of(r.findings)},
                               r.fingerprint) for r in self.rows)
-        return TabWrite(self.title, dict(self.flag_columns), dict(self.new_headers), rows, self.data_positions)
+        clear = (self.notice_at, "") if self.notice_at is not None and self.notice_at not in self.new_headers \
+            else None
+        return TabWrite(self.title, dict(self.flag_columns), dict(self.new_headers), rows, self.data_positions,
+                        notice=clear)
 
 
 def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Register:
@@ -107,13 +117,16 @@ def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Regi
         return Register(None)
     columns = schema.register_columns + schema.register_flag_columns
     headers = locate_columns(data.rows[0] if data.rows else [], columns)
+    notice_at = headers.notice_at if headers.notice_at is not None else headers.width
     if missing := [c.header for c in schema.register_columns if c.required == "yes" and c.key not in headers.positions]:
-        return Register(title, problem=f"Tab '{title}': thiếu cột {', '.join(repr(h) for h in missing)}")
+        return Register(title, problem=f"Tab '{title}': thiếu cột {', '.join(repr(h) for h in missing)}",
+                        notice_at=notice_at)
     if headers.duplicates:
         listing = "; ".join(f"'{schema.register_column(key).header}' ở các cột "
                             f"{', '.join(column_letter(i) for i in places)}"
                             for key, places in headers.duplicates.items())
-        return Register(title, problem=f"Tab '{title}': cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa")
+        return Register(title, problem=f"Tab '{title}': cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa",
+                        notice_at=notice_at)
     flag_columns = {c.key: headers.positions[c.key] for c in schema.register_flag_columns if c.key in headers.positions}
     new_headers: dict[int, str] = {}
     next_free = headers.width
@@ -151,7 +164,7 @@ def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Regi
         counts = status_of(found) is Status.HOP_LE
         rows.append(RegisterRow(number, cells, fingerprint, found,
                                 _record(number, cells, schema) if counts else None))
-    return Register(title, tuple(rows), "", flag_columns, new_headers, positions)
+    return Register(title, tuple(rows), "", flag_columns, new_headers, positions, headers.notice_at)
 
 
 def _value(cells: Mapping[str, Cell], key: str) -> Any:

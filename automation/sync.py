@@ -31,7 +31,7 @@ from automation.counts import SyncReport
 from automation.documents import TEMPLATES, documents_for
 from automation.errors import ArchiveRefused
 from automation.findings import Finding, ReviewState, Status, status_of
-from automation.flags import tab_writes
+from automation.flags import TIMESTAMP, tab_writes
 from automation.intake import find_tab, read_intake
 from automation.matching import HistoryLookup
 from automation.memory import Memory, collector_paused
@@ -77,7 +77,12 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
     intake = read_intake(snapshot, schema, today=now.date(), memory=memory)
     ids, register = IdRegister.read(find_tab(snapshot, schema.tabs["overview"])).assign(intake.nominations,
                                                                                        intake.units)
-    history = read_register(snapshot, schema, today=now.date())
+    read_history = partial(read_register, snapshot, schema, today=now.date())
+    if memory is None:
+        history = read_history()
+    else:  # the register changes rarely: re-read only when its cells did
+        tab = find_tab(snapshot, schema.tabs["register"])
+        history = memory.table("register", (tab.title, tab.rows) if tab else None, read_history)
     lookup = HistoryLookup(history, schema)
     context = rules.Context(campaign, schema, now.date(), memory, lookup)
     findings = rules.check(intake.nominations, context)
@@ -138,7 +143,8 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
                 specs = [s for s in specs if s.record_id]
             try:
                 report.documents, links = publish(specs, store, renderer, withdraw=evaluation.whole,
-                                                  allow_archive=allow_archive)
+                                                  allow_archive=allow_archive,
+                                                  hold_summaries=bool(evaluation.history.problem))
             except ArchiveRefused as refusal:  # nothing written; the Office reads why in Nhật ký
                 report.problems.append(str(refusal))
                 report.seconds = time.perf_counter() - started
@@ -146,7 +152,7 @@ def sync(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, store: Docum
                                         log_row(report, result=str(refusal))))
                 raise
         tabs = tab_writes(evaluation.intake, evaluation.verdicts, links, now)
-        if (history_flags := evaluation.history.tab_write()) is not None:
+        if (history_flags := evaluation.history.tab_write(now.strftime(TIMESTAMP))) is not None:
             tabs += (history_flags,)
         report.seconds = time.perf_counter() - started
         overview = overview_table(report, campaign, evaluation.register, now)

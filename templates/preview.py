@@ -8,6 +8,7 @@ show what `make demo` produces.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from automation.connect import load_rules, open_spreadsheet  # noqa: E402
 from automation.demo import build_demo  # noqa: E402
+from automation.demo_yearly import build_yearly_demo  # noqa: E402
 from automation.documents import TEMPLATES, documents_for  # noqa: E402
 from automation.operations import run_demo  # noqa: E402
 from automation.render import Renderer  # noqa: E402
@@ -34,7 +36,10 @@ CHOSEN = (
     ("tom_tat_ca_nhan-phong", lambda s: s.template == "tom_tat_ca_nhan.docx"
      and s.context["unit"]["name"].startswith("PHÒNG"), (1,)),  # a department: the province seals
     ("tom_tat_tap_the", lambda s: s.template == "tom_tat_tap_the.docx", (1,)),
+    # The yearly merit campaign: section III lists the titles and awards the register holds.
+    ("tom_tat_cong_trang", lambda s: s.template == "tom_tat_ca_nhan.docx" and s.context["history"]["shown"], (1, 2)),
 )
+YEARLY_NOW = dt.datetime(2026, 4, 1, 9, 0)
 
 
 def main() -> None:
@@ -51,6 +56,12 @@ def main() -> None:
         DOCS.mkdir(exist_ok=True)
         for old in DOCS.glob("*-trang-*.png"):
             old.unlink()
+        yearly = build_yearly_demo(work / "cong-trang")  # a summary with its section III, from the register
+        campaign, schema = load_rules(yearly)
+        evaluation = evaluate(open_spreadsheet(yearly), campaign, schema, now=YEARLY_NOW)
+        specs += [s for s in documents_for(evaluation.verdicts.values(), campaign, schema,
+                                           renderer.digests(TEMPLATES.values()), with_history=True)
+                  if s.template == "tom_tat_ca_nhan.docx" and s.context["award"].startswith("Huân chương")]
         for name, wanted, pages in CHOSEN:
             spec = next(s for s in specs if wanted(s))
             source = work / f"{name}.docx"

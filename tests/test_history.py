@@ -192,7 +192,10 @@ def test_a_register_without_a_required_column_is_not_read_and_says_why():
     schema = load_schema()
     snapshot = Snapshot({"Lịch sử khen thưởng": TabData("Lịch sử khen thưởng", [REGISTER_HEADER[:5]])})
     register = read_register(snapshot, schema, today=TODAY)
-    assert not register.readable and "'Năm'" in register.problem and register.tab_write() is None
+    assert not register.readable and "'Năm'" in register.problem
+    write = register.tab_write("01/04/2026 09:00")
+    assert write is not None and write.rows == () and write.notice is not None  # only the notice, beside the headers
+    assert write.notice[0] == 5 and "thiếu cột 'Năm'" in write.notice[1]
 
 
 # ------------------------------------------------------------------ matching
@@ -353,3 +356,70 @@ def test_on_google_the_register_costs_no_request_and_record_adds_each_person_onc
     again = record(settings, now=now)
     assert again.added == 0 and len(fake.values(spreadsheet_id, "Lịch sử khen thưởng")) == len(rows)
     assert fake.values(spreadsheet_id, "Quyết định khen thưởng")[1][3].startswith("Cả ")  # its own column only
+
+
+def test_a_running_job_reads_an_unchanged_register_once_and_a_changed_one_again(yearly):
+    from automation.memory import Memory
+    from automation.sync import evaluate
+    from bench.register import _Sheet, yearly_tabs
+    campaign, schema, tabs = yearly_tabs(50, 60, with_register=True)
+    memory = Memory()
+    sheet = _Sheet(tabs)
+    first = evaluate(sheet, campaign, schema, now=dt.datetime(2026, 4, 1, 9, 0), memory=memory)
+    again = evaluate(sheet, campaign, schema, now=dt.datetime(2026, 4, 1, 9, 5), memory=memory)
+    assert again.history is first.history  # nothing parsed twice
+    tabs["Lịch sử khen thưởng"][1][6] = "Hoàn thành nhiệm vụ"  # the Office changes one rating
+    changed = evaluate(_Sheet(tabs), campaign, schema, now=dt.datetime(2026, 4, 1, 9, 10), memory=memory)
+    assert changed.history is not first.history
+    fresh = evaluate(_Sheet(tabs), campaign, schema, now=dt.datetime(2026, 4, 1, 9, 10))
+    assert {k: v.findings for k, v in changed.verdicts.items()} == {k: v.findings for k, v in fresh.verdicts.items()}
+
+
+def test_a_broken_register_header_withdraws_nothing_keeps_its_flags_and_says_why_until_fixed(tmp_path):
+    settings = build_yearly_demo(tmp_path)
+    set_up_spreadsheet(settings)
+    first = sync_once(settings, now=dt.datetime(2026, 4, 1, 9, 0))
+    book = openpyxl.load_workbook(settings.workbook)
+    book["Lịch sử khen thưởng"]["F1"] = "Năm xét"  # the Office renames a required column
+    book.save(settings.workbook)
+    flags_before = [c.value for c in book["Lịch sử khen thưởng"]["O"]]
+    broken = sync_once(settings, now=dt.datetime(2026, 4, 1, 9, 5))
+    assert broken.documents.withdrawn == 0 and broken.documents.created == 0
+    assert any("thiếu cột 'Năm'" in p for p in broken.problems)
+    sheet = openpyxl.load_workbook(settings.workbook)["Lịch sử khen thưởng"]
+    notice = [c.value for c in sheet[1] if isinstance(c.value, str) and c.value.startswith("⚠")]
+    assert len(notice) == 1 and "thiếu cột 'Năm'" in notice[0]
+    assert [c.value for c in sheet["O"]] == flags_before  # the flags stay as the last whole read left them
+    book = openpyxl.load_workbook(settings.workbook)
+    book["Lịch sử khen thưởng"]["F1"] = "Năm"
+    book.save(settings.workbook)
+    fixed = sync_once(settings, now=dt.datetime(2026, 4, 1, 9, 10))
+    sheet = openpyxl.load_workbook(settings.workbook)["Lịch sử khen thưởng"]
+    assert not [c.value for c in sheet[1] if isinstance(c.value, str) and c.value.startswith("⚠")]
+    assert fixed.documents.withdrawn == 0 and fixed.documents.unchanged == first.documents.created
+
+
+def test_plan_515_with_a_register_tab_lists_the_recorded_awards_in_its_summaries(tmp_path):
+    from automation.demo import build_demo
+    settings = build_demo(tmp_path)
+    set_up_spreadsheet(settings)
+    now = dt.datetime(2022, 1, 10, 9, 30)
+    evaluation = check(settings, now=now)
+    verdict = next(v for v in evaluation.verdicts.values() if v.summary_ready and v.record_id
+                   and v.nomination.value("subject_type") == "Cá nhân" and v.nomination.value("birth_year"))
+    n = verdict.nomination
+    book = openpyxl.load_workbook(settings.workbook)
+    register = book.create_sheet("Lịch sử khen thưởng")
+    register.append(REGISTER_HEADER)
+    register.append(["Cá nhân", None, n.value("name"), n.value("birth_year"), n.unit.name, 2019, HTT,
+                     "Chiến sĩ thi đua cơ sở", None, "07/QĐ-VKS", dt.datetime(2020, 1, 15), "Viện trưởng VKSND tỉnh",
+                     "Công trạng"])
+    book.save(settings.workbook)
+    report = sync_once(settings, now=now)
+    assert report.count(Status.HOP_LE) == sum(v.status is Status.HOP_LE for v in evaluation.verdicts.values())
+    mine = next(settings.output_dir.rglob(f"{verdict.record_id} - *.docx"))
+    text = document_text(mine)
+    assert "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN" in text
+    assert "Quyết định số 07/QĐ-VKS, ngày 15/01/2020; Viện trưởng VKSND tỉnh" in text
+    other = next(p for p in settings.output_dir.rglob("*.docx") if " - " in p.name and p != mine)
+    assert "Chưa có" in document_text(other)  # section III for everyone, "Chưa có" where nothing is recorded

@@ -19,6 +19,12 @@ from typing import Any, Protocol
 NOTICE_MARK = "⚠ Chương trình chưa kiểm tra tab này"
 
 
+def notice_text(message: str, tab: str, stamp: str) -> str:
+    reason = message.removeprefix(f"Tab '{tab}': ")
+    return (f"{NOTICE_MARK} ({stamp}): {reason}. Trạng thái ở các dòng dưới là của lần kiểm tra trước; "
+            "sửa xong, lần kiểm tra sau sẽ cập nhật.")
+
+
 def header_cell_is_free(value: Any) -> bool:
     """A header-row cell the job may write: blank, or a notice it wrote itself."""
     return value is None or (isinstance(value, str) and (not value.strip() or value.startswith(NOTICE_MARK)))
