@@ -215,7 +215,8 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
         if register_rows:
             click.echo(f"\nTab '{evaluation.history.title}'")
             for r in register_rows:
-                click.echo(f"  dòng {r.row}: {r.cells[HistoryKey.NAME].value if HistoryKey.NAME in r.cells else ''} — {r.status.value}")
+                name = r.cells[HistoryKey.NAME].value if HistoryKey.NAME in r.cells else ""
+                click.echo(f"  dòng {r.row}: {name} — {r.status.value}")
                 for line in messages_of(r.findings).splitlines():
                     click.echo(f"      {line}")
         click.echo()
