@@ -20,7 +20,7 @@ import openpyxl
 
 from automation.campaign import load_campaign
 from automation.resources import DEFAULT_CAMPAIGN
-from automation.schema import load_schema
+from automation.schema import Schema, load_schema
 from automation.sheets import column_letter
 from automation.settings import Settings, load_settings
 
@@ -298,19 +298,26 @@ def demo_rows(today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     return tabs
 
 
+def workbook_with_registry(schema: Schema, units: list[dict[str, str]]) -> openpyxl.Workbook:
+    """A new workbook whose first tab is the registry (Đơn vị), one row per unit (values by column key)."""
+    book = openpyxl.Workbook()
+    registry = book.worksheets[0]
+    registry.title = schema.tabs["registry"]
+    registry.append([c.header for c in schema.registry_columns])
+    for values in units:
+        registry.append([values.get(c.key, "") for c in schema.registry_columns])
+    return book
+
+
 def build_demo(folder: Path) -> Settings:
     """Write the demo workbook and its thidua.toml into `folder`; return the settings for them."""
     folder.mkdir(parents=True, exist_ok=True)
     base = load_schema()
     schema = base.with_campaign(load_campaign(DEFAULT_CAMPAIGN, scopes=base.column("scope").choices))
-    book = openpyxl.Workbook()
-    registry = book.worksheets[0]
-    registry.title = schema.tabs["registry"]
-    registry.append([c.header for c in schema.registry_columns])
-    for unit in (*UNITS, UNIT_WITHOUT_TAB):
-        values = {"code": unit.code, "name": unit.name, "tab": unit.tab, "kind": unit.kind, "place": unit.place,
-                  "editors": f"{unit.editor}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn"}
-        registry.append([values.get(c.key, "") for c in schema.registry_columns])
+    book = workbook_with_registry(schema, [
+        {"code": unit.code, "name": unit.name, "tab": unit.tab, "kind": unit.kind, "place": unit.place,
+         "editors": f"{unit.editor}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn"}
+        for unit in (*UNITS, UNIT_WITHOUT_TAB)])
     columns = schema.unit_columns + schema.office_columns
     for tab, rows in demo_rows().items():
         ws = book.create_sheet(tab)

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from automation.campaign import load_campaign
+from automation.demo import workbook_with_registry
 from automation.resources import SCHEMA_DIR
 from automation.schema import load_schema, register_lists
 from automation.settings import Settings, load_settings
@@ -70,6 +69,7 @@ class Person:
     code: str = ""
     in_register: bool = True
     nominee_birth: bool = True  # the nomination gives the birth year
+    namesake: str = ""  # the register cannot tell them apart: "two units" (one year, two units) or "two births"
     why: str = ""  # what the demo shows with this person
 
 
@@ -98,8 +98,13 @@ PEOPLE = (
            why="Bằng khen của Viện trưởng VKSND tối cao: đạt, tìm theo mã cá nhân giữa hai người trùng tên"),
     Person("P1", "Trương Minh Khoa", "Nam", 1986, "Chuyên viên", code="CB-0212", ratings=(HTT, HT, HT, HTT, HTT),
            why="người trùng họ tên, năm sinh với người trên; chỉ có trong lịch sử"),
-    Person("KV3", "Nguyễn Văn An", "Nam", 1980, "Kiểm sát viên trung cấp", BKVKS,
+    Person("KV3", "Nguyễn Văn An", "Nam", 1980, "Kiểm sát viên trung cấp", BKVKS, namesake="two units",
            why="Bằng khen của Viện trưởng VKSND tối cao: chưa xét được (lịch sử ghi hai người trùng tên)"),
+    Person("KV3", "Phan Văn Long", "Nam", 1974, "Phó Viện trưởng", HCLD3, nominee_birth=False, namesake="two births",
+           why="Huân chương Lao động hạng Ba: chưa xét được (dòng đề nghị không ghi năm sinh, lịch sử có hai người "
+               "cùng tên)"),
+    Person("VP", "Lê Thị Hạnh", "Nữ", 1982, "Kế toán viên", BKTTG, namesake="two units",
+           why="Bằng khen của Thủ tướng: chưa xét được (lịch sử ghi hai người trùng tên)"),
     Person("VP", "Dương Ngọc Linh", "Nữ", 1990, "Chuyên viên", BKTTG, in_register=False,
            why="Bằng khen của Thủ tướng: chưa có lịch sử khen thưởng"),
     Person("KV2", "Bùi Thị Nga", "Nữ", 1987, "Kế toán viên", GK, why="Giấy khen: không có tiêu chuẩn tính từ lịch sử"),
@@ -135,13 +140,13 @@ def register_rows() -> list[dict[str, Any]]:
         unit = BY_CODE[person.unit].name
         who = {"subject_type": "Cá nhân", "person_code": person.code, "name": person.name,
                "birth_year": person.birth, "unit": unit}
-        if person.name == "Nguyễn Văn An":  # two people of one name and birth year, no code to tell them apart
-            rows.append({**who, "unit": BY_CODE["KV1"].name, "year": 2024, "rating": HTT, "title": LDTT,
-                         "decision": "18/QĐ-VKS", "decision_date": dt.date(2025, 1, 10),
-                         "decided_by": "Viện trưởng VKSND tỉnh", "kind": "Công trạng"})
-            rows.append({**who, "unit": BY_CODE["KV2"].name, "year": 2024, "rating": HTT, "title": CSTDCS,
-                         "decision": "18/QĐ-VKS", "decision_date": dt.date(2025, 1, 10),
-                         "decided_by": "Viện trưởng VKSND tỉnh", "kind": "Công trạng"})
+        if person.namesake:  # two people the register cannot tell apart, in two units other than the nominee's
+            others = [u for u in UNITS if u.code != person.unit][:2]
+            births = (person.birth, person.birth) if person.namesake == "two units" else (1974, 1989)
+            for unit, birth, title in zip(others, births, (LDTT, CSTDCS)):
+                rows.append({**who, "unit": unit.name, "birth_year": birth, "year": 2024, "rating": HTT,
+                             "title": title, "decision": "18/QĐ-VKS", "decision_date": dt.date(2025, 1, 10),
+                             "decided_by": "Viện trưởng VKSND tỉnh", "kind": "Công trạng"})
             continue
         for year, rating in zip(YEARS, person.ratings):
             title = person.titles.get(year, LDTT if rating in (HTXS, HTT) else "")
@@ -212,14 +217,9 @@ def build_yearly_demo(folder: Path) -> Settings:
     base = load_schema()
     campaign = load_campaign(CAMPAIGN_FILE, scopes=base.column("scope").choices, register=register_lists(base))
     schema = base.with_campaign(campaign)
-    book = openpyxl.Workbook()
-    registry = book.worksheets[0]
-    registry.title = schema.tabs["registry"]
-    registry.append([c.header for c in schema.registry_columns])
-    for unit in UNITS:
-        values = {"code": unit.code, "name": unit.name, "tab": unit.tab, "kind": unit.kind,
-                  "editors": f"{unit.code.lower()}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn"}
-        registry.append([values.get(c.key, "") for c in schema.registry_columns])
+    book = workbook_with_registry(schema, [
+        {"code": unit.code, "name": unit.name, "tab": unit.tab, "kind": unit.kind,
+         "editors": f"{unit.code.lower()}@vkstayninh.gov.vn, vanphong@vkstayninh.gov.vn"} for unit in UNITS])
     columns = schema.unit_columns + schema.office_columns
     for tab, rows in nomination_rows().items():
         ws = book.create_sheet(tab)
