@@ -143,8 +143,8 @@ def register_rows() -> list[dict[str, Any]]:
         if person.namesake:  # two people the register cannot tell apart, in two units other than the nominee's
             others = [u for u in UNITS if u.code != person.unit][:2]
             births = (person.birth, person.birth) if person.namesake == "two units" else (1974, 1989)
-            for unit, birth, title in zip(others, births, (LDTT, CSTDCS)):
-                rows.append({**who, "unit": unit.name, "birth_year": birth, "year": 2024, "rating": HTT,
+            for other, birth, title in zip(others, births, (LDTT, CSTDCS)):
+                rows.append({**who, "unit": other.name, "birth_year": birth, "year": 2024, "rating": HTT,
                              "title": title, "decision": "18/QĐ-VKS", "decision_date": dt.date(2025, 1, 10),
                              "decided_by": "Viện trưởng VKSND tỉnh", "kind": "Công trạng"})
             continue

@@ -166,6 +166,9 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     stale: list[tuple[int, Mapping[str, str]]] = []
     columns_at = [(c, headers.positions[c.key]) for c in schema.nomination_columns if c.key in headers.positions]
     layout = tuple(position for _, position in columns_at)  # the header's order: part of what a row was read as
+    # The tab and its header's order as one string: a string keeps its hash, a tuple of 20 positions
+    # would be hashed again for every row's lookup in the memory.
+    where_read = f"{data.title}\x00{layout}"
     unit_at = [headers.positions[k] for k in unit_keys]
     flag_at = list(flag_columns.items())
     for index in range(1, len(data.rows)):
@@ -194,7 +197,7 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
         if memory is None:
             cells, fingerprint = parse(), row_fingerprint(row, unit_positions)
         else:  # what was read (its repr tells 1, 1.0, True and '1' apart), where, and in which columns
-            cells = memory.cells((data.title, index, id_merged, merged_keys, layout, repr(values)), parse)
+            cells = memory.cells((where_read, index, id_merged, merged_keys, repr(values)), parse)
             fingerprint = (row_fingerprint(row, unit_positions) if merged else  # else the unit's cells are in the key
                            memory.fingerprint(cells, partial(row_fingerprint, row, unit_positions)))
         nominations.append(Nomination(unit, data.title, index + 1, cells, flags, merged_keys, fingerprint,

@@ -53,8 +53,10 @@ class IdRegister:
         register (which remembers ids of rows since deleted)."""
         nominations = list(nominations)
         issued = dict(self.issued)
-        for n in nominations:
-            if match := RECORD_ID.match(n.flags.get(Key.RECORD_ID, "")):
+        read = [(n, n.flags.get(Key.RECORD_ID, "").upper()) for n in nominations]
+        matches = {current: RECORD_ID.match(current) for _, current in read}  # each id read, matched once
+        for match in matches.values():
+            if match:
                 code, number = match.group(1).upper(), int(match.group(2))
                 issued[code] = max(issued.get(code, 0), number)
         # An id belongs to its unit: the unit's own row keeps it first, whatever the registry order,
@@ -63,9 +65,8 @@ class IdRegister:
         ids: dict[RowKey, str] = {}
         taken: set[str] = set()
         for own_unit_first in (True, False):
-            for n in nominations:  # registry order, then top to bottom: the first copy keeps the id
-                current = n.flags.get(Key.RECORD_ID, "").upper()
-                match = RECORD_ID.match(current)
+            for n, current in read:  # registry order, then top to bottom: the first copy keeps the id
+                match = matches[current]
                 if n.key in ids or not match or current in taken or (match.group(1) == n.unit.code) != own_unit_first:
                     continue
                 ids[n.key] = current

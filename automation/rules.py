@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from functools import partial
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
 from automation.campaign import Campaign
@@ -32,6 +33,7 @@ class Context:
     today: dt.date
     memory: Memory | None = None  # what a running job remembers of the last sync's rows
     history: HistoryLookup | None = None  # the register (Lịch sử khen thưởng) of this sync
+    worked_out: dict[Any, Any] = field(default_factory=dict, compare=False)  # what two rules of one check share
 
     def header(self, key: str) -> str:
         return self.schema.header(key)
@@ -196,6 +198,14 @@ def nominee_key(n: Nomination) -> tuple[str, str, str] | None:
 
 
 def _same_nominee(nominations: list[Nomination], ctx: Context) -> list[list[Nomination]]:
+    """The nominees entered more than once (any tier): worked out once per check, for both rules."""
+    kept = ctx.worked_out.get("same_nominee")
+    if kept is None or kept[0] is not nominations:  # kept with its list: another list is worked out anew
+        kept = ctx.worked_out["same_nominee"] = (nominations, _groups_of_same_nominee(nominations, ctx))
+    return kept[1]
+
+
+def _groups_of_same_nominee(nominations: list[Nomination], ctx: Context) -> list[list[Nomination]]:
     groups: dict[tuple[str, str, str], list[Nomination]] = defaultdict(list)
     memory = ctx.memory
     for n in nominations:
