@@ -80,6 +80,7 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
     new_headers = {} if flag_column.key in headers.positions else {flag_at: flag_column.header}
     at = [(c, headers.positions[c.key]) for c in schema.decision_columns if c.key in headers.positions]
     positions = tuple(sorted(p for _, p in at))
+    headers_of = {c.key: c.header for c in schema.decision_columns}
     held = _held(register)
     by_id = {v.record_id: v for v in verdicts if v.record_id}
     columns = [c.key for c in schema.register_columns]
@@ -95,8 +96,7 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
             continue
         cells = {c.key: parse_cell(c, raws[c.key], today=now.date()) for c, _ in at}
         where = f"Tab '{tab.title}', dòng {index + 1}"
-        wrong = [f"{schema.decision_columns[[c.key for c in schema.decision_columns].index(k)].header}: "
-                 f"{cell.problem.message}" for k, cell in cells.items() if cell.problem]
+        wrong = [f"{headers_of[k]}: {cell.problem.message}" for k, cell in cells.items() if cell.problem]
         wrong += [f"{c.header}: chưa nhập" for c in required if c.key in cells and cells[c.key].blank]
         tier = campaign.tier_named(str(cells[DecisionKey.AWARD].value or ""))
         date = cells[DecisionKey.DECISION_DATE].value

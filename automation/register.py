@@ -132,8 +132,8 @@ def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Regi
     next_free = headers.width
     for column in schema.register_flag_columns:
         if column.key not in flag_columns:
-            flag_columns[column.key] = new_headers_at = next_free
-            new_headers[new_headers_at] = column.header
+            flag_columns[column.key] = next_free
+            new_headers[next_free] = column.header
             next_free += 1
     at = [(c, headers.positions[c.key]) for c in schema.register_columns if c.key in headers.positions]
     positions = tuple(sorted(p for _, p in at))

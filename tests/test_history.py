@@ -422,3 +422,24 @@ def test_plan_515_with_a_register_tab_lists_the_recorded_awards_in_its_summaries
     assert "Quyết định số 07/QĐ-VKS, ngày 15/01/2020; Viện trưởng VKSND tỉnh" in text
     other = next(p for p in settings.output_dir.rglob("*.docx") if " - " in p.name and p != mine)
     assert "Chưa có" in document_text(other)  # section III for everyone, "Chưa có" where nothing is recorded
+
+
+def test_a_decision_row_with_a_mistake_records_nobody_and_says_what_to_fix(yearly_demo, tmp_path):
+    settings, _, _ = yearly_demo
+    workbook = tmp_path / "bad.xlsx"
+    shutil.copy(settings.workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    decisions = book["Quyết định khen thưởng"]
+    decisions.append(["Bằng khen của Viện trưởng VKSND tối cao", None, dt.datetime(2026, 3, 20)])  # no number
+    decisions.append(["Bằng khen của Viện trưởng VKSND tối cao", "9/QĐ-VKSTC", dt.datetime(2027, 1, 1)])  # future
+    decisions.append(["Bằng khen của UBND tỉnh", "10/QĐ", dt.datetime(2026, 3, 20)])  # not a tier of the campaign
+    book.save(workbook)
+    before = len(list(openpyxl.load_workbook(workbook)["Lịch sử khen thưởng"].iter_rows()))
+    recording = record(replace(settings, workbook=workbook, config=None), now=dt.datetime(2026, 4, 1, 9, 0))
+    assert recording.added == 0 and len(recording.problems) == 3
+    assert "Số quyết định: chưa nhập" in recording.problems[0]
+    assert "ở tương lai" in recording.problems[1]
+    assert "không có trong danh sách" in recording.problems[2]
+    book = openpyxl.load_workbook(workbook)
+    assert len(list(book["Lịch sử khen thưởng"].iter_rows())) == before
+    assert all(str(r[-1].value).startswith("Chưa ghi") for r in list(book["Quyết định khen thưởng"].iter_rows())[1:])
