@@ -155,20 +155,27 @@ def demo(folder: Path, campaign: str, quiet: bool, as_json: bool, verbose: bool)
 @main.command()
 @common_options
 @click.option("--create", is_flag=True, help="Tạo bảng tính mới nếu tệp --workbook chưa có.")
+@click.option("--with-history", is_flag=True,
+              help="Tạo thêm tab Lịch sử khen thưởng và Quyết định khen thưởng (chiến dịch có tiêu chuẩn tính từ "
+                   "lịch sử luôn có hai tab này).")
 @handle_errors
-def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, create: bool, **flags: Any) -> int:
+def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, create: bool, with_history: bool,
+          **flags: Any) -> int:
     """Tạo hoặc sửa các tab, tiêu đề, danh sách chọn, màu trạng thái. Chạy lại không thay đổi gì.
 
     Tệp bảng tính chưa có chỉ được tạo khi có --create (gõ nhầm đường dẫn không tạo ra một
-    chiến dịch trống).
+    chiến dịch trống). Với phong trào không có tiêu chuẩn tính từ lịch sử (như 515/KH-VKS),
+    --with-history tạo tab Lịch sử khen thưởng và Quyết định khen thưởng để ghi lại các quyết
+    định khen thưởng của phong trào (thidua record); bản tóm tắt thành tích khi đó có thêm mục III.
 
     \b
     Ví dụ:  thidua setup --workbook thidua.xlsx
             thidua setup --workbook thidua-moi.xlsx --create
+            thidua setup --config thidua.toml --with-history
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=30):  # never while a sync writes
-        changes = operations.set_up_spreadsheet(settings, create=create)
+        changes = operations.set_up_spreadsheet(settings, create=create, with_history=with_history)
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:

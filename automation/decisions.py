@@ -67,10 +67,10 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
     tab = find_tab(snapshot, schema.tabs["decisions"])
     if tab is None or not tab.rows:
         return Recording(None, None, 0, 0, (f"Bảng tính chưa có tab '{schema.tabs['decisions']}' (hoặc tab trống); "
-                                            "chạy 'thidua setup' rồi ghi các quyết định đã nhận",))
+                                            "chạy 'thidua setup --with-history' rồi ghi các quyết định đã nhận.",))
     if not register.readable:
         why = register.problem or f"bảng tính chưa có tab '{schema.tabs['register']}'"
-        return Recording(None, None, 0, 0, (f"{why}; chưa ghi gì (chạy 'thidua setup')",))
+        return Recording(None, None, 0, 0, (f"{why}; chưa ghi gì (chạy 'thidua setup --with-history').",))
     headers = locate_columns(tab.rows[0], schema.decision_columns + schema.decision_flag_columns)
     required = [c for c in schema.decision_columns if c.required == "yes"]
     if missing := [c.header for c in required if c.key not in headers.positions]:

@@ -48,9 +48,10 @@ def _column(c: Column, *, flag: bool = False, office: bool = False) -> ColumnLay
 
 
 def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
-                 office: tuple[str, ...] = (), existing: tuple[str, ...] = ()) -> Layout:
+                 office: tuple[str, ...] = (), existing: tuple[str, ...] = (), with_history: bool = False) -> Layout:
     """`existing`: the spreadsheet's tab titles. The register (Lịch sử khen thưởng) and the decisions
-    tab are made for a campaign whose criteria read the register, and kept in shape wherever they exist."""
+    tab are made for a campaign whose criteria read the register, or when asked (`with_history`), and
+    kept in shape wherever they exist."""
     schema = schema.with_campaign(campaign)
     have = {fold(t) for t in existing}
     history_tabs = [
@@ -58,7 +59,7 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
                   + tuple(_column(c, flag=True) for c in flags), repeat_columns=3)
         for name, columns, flags in (("register", schema.register_columns, schema.register_flag_columns),
                                      ("decisions", schema.decision_columns, schema.decision_flag_columns))
-        if campaign.has_criteria or fold(schema.tabs[name]) in have]
+        if campaign.has_criteria or with_history or fold(schema.tabs[name]) in have]
     unit_columns = (tuple(_column(c) for c in schema.unit_columns)
                     + tuple(_column(c, office=True) for c in schema.office_columns)
                     + tuple(_column(c, flag=True) for c in schema.flag_columns))
@@ -77,7 +78,7 @@ def build_layout(schema: Schema, campaign: Campaign, units: tuple[Unit, ...], *,
 
 
 def set_up(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, today: dt.date,
-           office: tuple[str, ...] = ()) -> list[str]:
+           office: tuple[str, ...] = (), with_history: bool = False) -> list[str]:
     """The setup pass: a tab for each registered unit, and everything the layout asks for; returns
     what changed. A new or unregistered spreadsheet gets the registry tab first."""
     units: tuple[Unit, ...] = ()
@@ -88,4 +89,5 @@ def set_up(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, today: dt.
         units = read_intake(snapshot, schema, today=today).units
     except ThiduaError:
         pass  # nothing to read yet (a workbook still to create, no registry tab): setup makes them
-    return sheet.setup(build_layout(schema, campaign, units, office=office, existing=existing))
+    return sheet.setup(build_layout(schema, campaign, units, office=office, existing=existing,
+                                    with_history=with_history))

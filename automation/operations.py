@@ -63,7 +63,7 @@ def record(settings: Settings, *, now: dt.datetime | None = None) -> Recording:
     return recording
 
 
-def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]:
+def set_up_spreadsheet(settings: Settings, *, create: bool = False, with_history: bool = False) -> list[str]:
     """Create or repair the tabs, headers, dropdowns, colours and protections; what changed.
 
     A workbook path that does not exist is created only when asked (`create`): a typo in the
@@ -73,7 +73,7 @@ def set_up_spreadsheet(settings: Settings, *, create: bool = False) -> list[str]
                           "với --create; nếu không, kiểm tra lại đường dẫn.")
     campaign, schema = load_rules(settings)
     return set_up(open_spreadsheet(settings), campaign, schema, today=now_local().date(),
-                  office=settings.office_emails)
+                  office=settings.office_emails, with_history=with_history)
 
 
 DEMOS = {DEFAULT_CAMPAIGN.stem: build_demo, YEARLY_CAMPAIGN.stem: build_yearly_demo}  # by campaign file

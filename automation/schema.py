@@ -270,6 +270,14 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
                                  (DecisionKey, {c.key for c in groups["decision_columns"]}, "decision_columns")):
         if missing := [k.value for k in keys if k.value not in present]:
             problems.append(f"{group}: thiếu các cột có khóa {', '.join(missing)}")
+    lists: dict[str, tuple[tuple[str, ...], str]] = {}
+    for group, found in groups.items():  # the lists tab keeps a dropdown's values under its header
+        for c in found:
+            if c.type == "choice":
+                wanted = (c.choices, c.choices_from)
+                if lists.setdefault(c.header, wanted) != wanted:
+                    problems.append(f"{group}: cột chọn '{c.header}' trùng tiêu đề với một cột chọn khác có danh "
+                                    "sách khác; đổi một trong hai tiêu đề")
     by_key = {c.key: c for c in nomination}
     for key, wanted in ((Key.SUBJECT_TYPE, "subject_types"), (Key.OFFICE_REVIEW, "review")):
         if key in by_key and by_key[key].choices_from != wanted:

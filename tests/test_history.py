@@ -333,7 +333,7 @@ def test_on_google_the_register_costs_no_request_and_record_adds_each_person_onc
     from tests.fake_google.fixtures import ACCOUNT, OFFICE, google_settings, workbook_tabs
     local = build_yearly_demo(tmp_path / "demo")
     tabs = workbook_tabs(local.workbook)
-    tabs["Quyết định khen thưởng"] = [["Hình thức khen thưởng", "Số quyết định", "Ngày quyết định"],
+    tabs["Quyết định khen thưởng"] = [["Hình thức được khen thưởng", "Số quyết định", "Ngày quyết định"],
                                       ["Bằng khen của Viện trưởng VKSND tối cao", "205/QĐ-VKSTC", "20/03/2026"]]
     spreadsheet_id = fake.add_spreadsheet(tabs, editors={ACCOUNT, OFFICE})
     drive = fake.add_shared_drive("Thi đua khen thưởng", members={ACCOUNT, OFFICE})
@@ -443,3 +443,20 @@ def test_a_decision_row_with_a_mistake_records_nobody_and_says_what_to_fix(yearl
     book = openpyxl.load_workbook(workbook)
     assert len(list(book["Lịch sử khen thưởng"].iter_rows())) == before
     assert all(str(r[-1].value).startswith("Chưa ghi") for r in list(book["Quyết định khen thưởng"].iter_rows())[1:])
+
+
+def test_setup_of_the_yearly_campaign_then_changes_nothing(tmp_path):
+    settings = build_yearly_demo(tmp_path)
+    assert set_up_spreadsheet(settings)  # the register's and the decisions' dropdowns, colours, print layout
+    assert set_up_spreadsheet(settings) == []  # each list in the lists tab once: nothing to do the second time
+
+
+def test_two_dropdowns_of_one_header_must_offer_one_list(tmp_path):
+    from automation.errors import CampaignError
+    from automation.resources import DEFAULT_SCHEMA
+    text = DEFAULT_SCHEMA.read_text(encoding="utf-8").replace('header = "Hình thức được khen thưởng"',
+                                                              'header = "Hình thức khen thưởng"')
+    path = tmp_path / "columns.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignError, match="trùng tiêu đề với một cột chọn khác"):
+        load_schema(path)
