@@ -274,8 +274,8 @@ def load_schema(path: Path = DEFAULT_SCHEMA) -> Schema:
     for group, found in groups.items():  # the lists tab keeps a dropdown's values under its header
         for c in found:
             if c.type == "choice":
-                wanted = (c.choices, c.choices_from)
-                if lists.setdefault(c.header, wanted) != wanted:
+                offered = (c.choices, c.choices_from)
+                if lists.setdefault(c.header, offered) != offered:
                     problems.append(f"{group}: cột chọn '{c.header}' trùng tiêu đề với một cột chọn khác có danh "
                                     "sách khác; đổi một trong hai tiêu đề")
     by_key = {c.key: c for c in nomination}
