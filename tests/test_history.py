@@ -340,6 +340,8 @@ def test_on_google_the_register_costs_no_request_and_record_adds_each_person_onc
     folder = fake.add_folder("Hồ sơ công trạng", drive, drive_id=drive)
     settings = replace(google_settings(fake, credentials_file, spreadsheet_id, folder), campaign=CAMPAIGN_FILE)
     now = dt.datetime(2026, 4, 1, 9, 0)
+    assert set_up_spreadsheet(settings)  # the register's and the decisions' dropdowns and colours, on Google too
+    assert set_up_spreadsheet(settings) == []
     sync_once(settings, now=now)
     fake.reset_counts()
     report = sync_once(settings, now=now)
@@ -354,7 +356,9 @@ def test_on_google_the_register_costs_no_request_and_record_adds_each_person_onc
     assert rows[-1][9] == "205/QĐ-VKSTC" and rows[-1][10] == "20/03/2026"
     again = record(settings, now=now)
     assert again.added == 0 and len(fake.values(spreadsheet_id, "Lịch sử khen thưởng")) == len(rows)
-    assert fake.values(spreadsheet_id, "Quyết định khen thưởng")[1][3].startswith("Cả ")  # its own column only
+    decisions = fake.values(spreadsheet_id, "Quyết định khen thưởng")
+    assert decisions[1][decisions[0].index("Đã ghi vào lịch sử")].startswith("Cả ")  # its own column only
+    assert decisions[1][:3] == ["Bằng khen của Viện trưởng VKSND tối cao", "205/QĐ-VKSTC", "20/03/2026"]
 
 
 def test_a_running_job_reads_an_unchanged_register_once_and_a_changed_one_again(yearly):
