@@ -147,14 +147,7 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                                    notice_at=notice_at))
         return None
 
-    flag_columns = {c.key: headers.positions[c.key] for c in schema.flag_columns if c.key in headers.positions}
-    new_headers: dict[int, str] = {}
-    next_free = headers.width
-    for column in schema.flag_columns:
-        if column.key not in flag_columns:
-            flag_columns[column.key] = next_free
-            new_headers[next_free] = column.header
-            next_free += 1
+    flag_columns, new_headers = headers.place_flags(schema.flag_columns)
 
     unit_keys = [c.key for c in schema.unit_columns if c.key in headers.positions]
     unit_positions = tuple(sorted(headers.positions[k] for k in unit_keys))

@@ -127,14 +127,7 @@ def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Regi
                             for key, places in headers.duplicates.items())
         return Register(title, problem=f"Tab '{title}': cột bị lặp ({listing}); hãy xóa hoặc đổi tên cột thừa",
                         notice_at=notice_at)
-    flag_columns = {c.key: headers.positions[c.key] for c in schema.register_flag_columns if c.key in headers.positions}
-    new_headers: dict[int, str] = {}
-    next_free = headers.width
-    for column in schema.register_flag_columns:
-        if column.key not in flag_columns:
-            flag_columns[column.key] = next_free
-            new_headers[next_free] = column.header
-            next_free += 1
+    flag_columns, new_headers = headers.place_flags(schema.register_flag_columns)
     at = [(c, headers.positions[c.key]) for c in schema.register_columns if c.key in headers.positions]
     positions = tuple(sorted(p for _, p in at))
     parsed: list[tuple[int, dict[str, Cell], str]] = []

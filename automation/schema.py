@@ -309,6 +309,19 @@ class HeaderMap:
     width: int = 0  # the number of header cells up to the last non-blank one (a notice aside)
     notice_at: int | None = None  # a notice the job left in the header row (sheets.NOTICE_MARK)
 
+    def place_flags(self, flags: tuple[Column, ...]) -> tuple[dict[str, int], dict[int, str]]:
+        """Where the job's columns are: where the tab has them, else appended right of its headers
+        (key → position, and the headers to write for those the tab lacks)."""
+        placed = {c.key: self.positions[c.key] for c in flags if c.key in self.positions}
+        new_headers: dict[int, str] = {}
+        next_free = self.width
+        for column in flags:
+            if column.key not in placed:
+                placed[column.key] = next_free
+                new_headers[next_free] = column.header
+                next_free += 1
+        return placed, new_headers
+
 
 def locate_columns(header_row: list[Any], columns: tuple[Column, ...]) -> HeaderMap:
     by_header = {fold(spelling): c.key for c in columns for spelling in (c.header, *c.aliases)}

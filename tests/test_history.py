@@ -295,15 +295,22 @@ def test_the_register_flags_leave_every_cell_the_office_typed_as_it_was(tmp_path
 
 # ------------------------------------------------------------------ closing the loop
 
-def test_record_adds_who_was_awarded_to_the_register_once(yearly_demo, tmp_path):
-    settings, _, _ = yearly_demo
-    workbook = tmp_path / "record.xlsx"
+def with_decisions(settings, workbook, *rows: list):
+    """A copy of the yearly demo's workbook whose decisions tab holds `rows`."""
     shutil.copy(settings.workbook, workbook)
     book = openpyxl.load_workbook(workbook)
-    decisions = book["Quyết định khen thưởng"]
-    decisions.append(["Bằng khen của Viện trưởng VKSND tối cao", "205/QĐ-VKSTC", dt.datetime(2026, 3, 20)])
-    decisions.append(["Giấy khen của Viện trưởng VKSND tỉnh", "31/QĐ-VKS", "15/03/2026", None, "KV2-0003, XX-0009"])
+    for row in rows:
+        book["Quyết định khen thưởng"].append(row)
     book.save(workbook)
+    return workbook
+
+
+def test_record_adds_who_was_awarded_to_the_register_once(yearly_demo, tmp_path):
+    settings, _, _ = yearly_demo
+    workbook = with_decisions(settings, tmp_path / "record.xlsx",
+                              ["Bằng khen của Viện trưởng VKSND tối cao", "205/QĐ-VKSTC", dt.datetime(2026, 3, 20)],
+                              ["Giấy khen của Viện trưởng VKSND tỉnh", "31/QĐ-VKS", "15/03/2026", None,
+                               "KV2-0003, XX-0009"])
     register_before = stored_cells(workbook)["Lịch sử khen thưởng"]
     mine = replace(settings, workbook=workbook, config=None)
     now = dt.datetime(2026, 4, 1, 9, 0)
@@ -430,14 +437,11 @@ def test_plan_515_with_a_register_tab_lists_the_recorded_awards_in_its_summaries
 
 def test_a_decision_row_with_a_mistake_records_nobody_and_says_what_to_fix(yearly_demo, tmp_path):
     settings, _, _ = yearly_demo
-    workbook = tmp_path / "bad.xlsx"
-    shutil.copy(settings.workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    decisions = book["Quyết định khen thưởng"]
-    decisions.append(["Bằng khen của Viện trưởng VKSND tối cao", None, dt.datetime(2026, 3, 20)])  # no number
-    decisions.append(["Bằng khen của Viện trưởng VKSND tối cao", "9/QĐ-VKSTC", dt.datetime(2027, 1, 1)])  # future
-    decisions.append(["Bằng khen của UBND tỉnh", "10/QĐ", dt.datetime(2026, 3, 20)])  # not a tier of the campaign
-    book.save(workbook)
+    workbook = with_decisions(
+        settings, tmp_path / "bad.xlsx",
+        ["Bằng khen của Viện trưởng VKSND tối cao", None, dt.datetime(2026, 3, 20)],  # no number
+        ["Bằng khen của Viện trưởng VKSND tối cao", "9/QĐ-VKSTC", dt.datetime(2027, 1, 1)],  # in the future
+        ["Bằng khen của UBND tỉnh", "10/QĐ", dt.datetime(2026, 3, 20)])  # not a tier of the campaign
     before = len(list(openpyxl.load_workbook(workbook)["Lịch sử khen thưởng"].iter_rows()))
     recording = record(replace(settings, workbook=workbook, config=None), now=dt.datetime(2026, 4, 1, 9, 0))
     assert recording.added == 0 and len(recording.problems) == 3
