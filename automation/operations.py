@@ -48,10 +48,9 @@ def record(settings: Settings, *, now: dt.datetime | None = None) -> Recording:
     now = now or now_local()
     campaign, schema = load_rules(settings)
     sheet = open_spreadsheet(settings)
-    evaluation = evaluate(sheet, campaign, schema, now=now)
-    snapshot = sheet.read()
-    recording = record_decisions(snapshot, list(evaluation.verdicts.values()), evaluation.history, campaign, schema,
-                                 now=now)
+    evaluation = evaluate(sheet, campaign, schema, now=now)  # one read: the decisions tab is in its snapshot
+    recording = record_decisions(evaluation.snapshot, list(evaluation.verdicts.values()), evaluation.history,
+                                 campaign, schema, now=now)
     if recording.flags is None:
         raise SourceError(recording.problems[0])
     result = f"Ghi quyết định vào Lịch sử khen thưởng: thêm {recording.added} dòng" + (

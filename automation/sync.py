@@ -42,7 +42,7 @@ from automation.record_ids import IdRegister
 from automation.register import Register, read_register
 from automation.render import Renderer
 from automation.schema import Schema
-from automation.sheets import SheetUpdate, Spreadsheet
+from automation.sheets import SheetUpdate, Snapshot, Spreadsheet
 from automation.store import DocumentStore
 from automation.verdict import Verdict
 
@@ -58,6 +58,7 @@ class Evaluation:
     report: SyncReport
     whole: bool  # every unit's tab, the registry and the register of awards were read in full
     history: Register  # the register of past results and awards (Lịch sử khen thưởng)
+    snapshot: Snapshot  # the spreadsheet as this pass read it (thidua record reads on from it)
 
 
 def evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, *, now: dt.datetime | None = None,
@@ -111,7 +112,7 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
         ignored_tabs=list(intake.ignored_tabs),
     )
     report.seconds = time.perf_counter() - started
-    return Evaluation(intake, verdicts, register, report, whole, history)
+    return Evaluation(intake, verdicts, register, report, whole, history, snapshot)
 
 
 def _outcome(n: Nomination, found: tuple[Finding, ...], context: rules.Context

@@ -356,8 +356,10 @@ def test_on_google_the_register_costs_no_request_and_record_adds_each_person_onc
     register = fake.values(spreadsheet_id, "Lịch sử khen thưởng")
     assert register[0][14:16] == ["Trạng thái", "Nội dung cần sửa"]
     assert register[1][14] == "Hợp lệ" and report.count(Status.HOP_LE) > 0
+    fake.reset_counts()
     first = record(settings, now=now)
     assert first.added >= 3 and not first.problems
+    assert fake.count("sheets") == 4  # metadata, one batchGet, the re-read before writing, one write
     rows = fake.values(spreadsheet_id, "Lịch sử khen thưởng")
     assert len(rows) == len(register) + first.added
     assert rows[-1][9] == "205/QĐ-VKSTC" and rows[-1][10] == "20/03/2026"
