@@ -9,7 +9,7 @@ what the register shows ("2021–2025: 5 năm HTTNV trở lên, 2 lần CSTĐCS;
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from automation.campaign import Criterion, HistoryRules
@@ -31,15 +31,20 @@ def ratings_by_year(records: Iterable[Record], order: tuple[str, ...]) -> dict[i
     return years
 
 
+def _years_up_to(end: int, holds: Callable[[int], bool]) -> list[int]:
+    """The consecutive years up to `end` (oldest first) in each of which `holds`; empty if `end` does not."""
+    years = []
+    year = end
+    while holds(year):
+        years.append(year)
+        year -= 1
+    return years[::-1]
+
+
 def rating_run(rated: dict[int, str], end: int, at_least: str, order: tuple[str, ...]) -> list[int]:
     """The consecutive years up to `end`, each rated `at_least` or better (empty if `end` is not)."""
     limit = order.index(at_least)
-    run = []
-    year = end
-    while year in rated and order.index(rated[year]) <= limit:
-        run.append(year)
-        year -= 1
-    return run[::-1]
+    return _years_up_to(end, lambda year: year in rated and order.index(rated[year]) <= limit)
 
 
 def award_years(records: Iterable[Record], awards: tuple[str, ...], not_counted: tuple[str, ...]
@@ -72,12 +77,7 @@ def rating_times(rated: dict[int, str], rating: str, years: Iterable[int], order
 def title_streak(records: Iterable[Record], title: str, end: int) -> list[int]:
     """The consecutive years up to `end` in which the title was given."""
     years = {r.year for r in records if r.title == title}
-    streak = []
-    year = end
-    while year in years:
-        streak.append(year)
-        year -= 1
-    return streak[::-1]
+    return _years_up_to(end, years.__contains__)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,12 @@ from typing import Any
 from automation.campaign import Campaign
 from automation.cells import is_blank, parse_cell
 from automation.intake import find_tab
-from automation.register import Register
+from automation.flags import TIMESTAMP
+from automation.register import Register, person_key
 from automation.schema import DecisionKey, HistoryKey, Key, Schema, locate_columns
 from automation.sheets import RowFlags, Snapshot, TabAppend, TabWrite, row_fingerprint
 from automation.text import fold
 from automation.verdict import Verdict
-
-TIMESTAMP = "%d/%m/%Y %H:%M"
-
 
 @dataclass(frozen=True)
 class Recording:
@@ -45,8 +43,9 @@ def _key(person: tuple[Any, ...], award: str, decision: str) -> tuple[Any, ...]:
     return (*person, fold(award), fold(decision).replace(" ", ""))
 
 
-def _held(register: Register) -> set[tuple[Any, ...]]:
-    """Every (person, award, decision) the register holds, whatever the state of its row."""
+def _held(register: Register, schema: Schema) -> set[tuple[Any, ...]]:
+    """Every (person, award, decision) the register holds, whatever the state of its row: a coded row
+    under its code and under its name and birth year (a nomination may not carry the code)."""
     held = set()
     for row in register.rows:
         # A cell that did not parse still names what was typed (an award row with a problem is held too).
@@ -54,10 +53,10 @@ def _held(register: Register) -> set[tuple[Any, ...]]:
         name = value.get(HistoryKey.NAME)
         if not name or not value.get(HistoryKey.AWARD):
             continue
-        code = str(value.get(HistoryKey.PERSON_CODE) or "").upper()
-        for person in ((("code", code),) if code else ()) + (
-                (fold(str(value.get(HistoryKey.SUBJECT_TYPE) or "")), fold(str(name)),
-                 value.get(HistoryKey.BIRTH_YEAR)),):
+        individual = value.get(HistoryKey.SUBJECT_TYPE) == schema.individual
+        code = str(value.get(HistoryKey.PERSON_CODE) or "")
+        for person in {person_key(individual, str(name), value.get(HistoryKey.BIRTH_YEAR), code),
+                       person_key(individual, str(name), value.get(HistoryKey.BIRTH_YEAR))}:
             held.add(_key(person, str(value[HistoryKey.AWARD]), str(value.get(HistoryKey.DECISION) or "")))
     return held
 
@@ -75,13 +74,12 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
     required = [c for c in schema.decision_columns if c.required == "yes"]
     if missing := [c.header for c in required if c.key not in headers.positions]:
         return Recording(None, None, 0, 0, (f"Tab '{tab.title}': thiếu cột {', '.join(repr(h) for h in missing)}",))
-    flag_column = schema.decision_flag_columns[0]
-    flag_at = headers.positions.get(flag_column.key, headers.width)
-    new_headers = {} if flag_column.key in headers.positions else {flag_at: flag_column.header}
+    flag_columns, new_headers = headers.place_flags(schema.decision_flag_columns)
+    flag_key = schema.decision_flag_columns[0].key
     at = [(c, headers.positions[c.key]) for c in schema.decision_columns if c.key in headers.positions]
     positions = tuple(sorted(p for _, p in at))
     headers_of = {c.key: c.header for c in schema.decision_columns}
-    held = _held(register)
+    held = _held(register, schema)
     by_id = {v.record_id: v for v in verdicts if v.record_id}
     columns = [c.key for c in schema.register_columns]
     rows: list[list[Any]] = []
@@ -121,8 +119,8 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
                 row = _register_row(verdict, tier.register_award(award_class or str(
                     verdict.nomination.value(Key.AWARD_CLASS) or "")), decision, date, decided_by or tier.decided_by,
                     campaign, schema)
-                person = (("code", row[HistoryKey.PERSON_CODE].upper()) if row[HistoryKey.PERSON_CODE] else
-                          (fold(row[HistoryKey.SUBJECT_TYPE]), fold(row[HistoryKey.NAME]), row[HistoryKey.BIRTH_YEAR]))
+                person = person_key(row[HistoryKey.SUBJECT_TYPE] == schema.individual, row[HistoryKey.NAME],
+                                    row[HistoryKey.BIRTH_YEAR], row[HistoryKey.PERSON_CODE])
                 key = _key(person, row[HistoryKey.AWARD], decision)
                 if key in held:
                     already += 1
@@ -143,9 +141,9 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
             if unknown:
                 text += f"; không tìm thấy mã hồ sơ {', '.join(unknown[:5])}"
                 problems.append(f"{where}: không tìm thấy mã hồ sơ {', '.join(unknown[:5])}")
-        flags.append(RowFlags(index + 1, "", {flag_column.key: text}, row_fingerprint(raw_row, positions)))
+        flags.append(RowFlags(index + 1, "", {flag_key: text}, row_fingerprint(raw_row, positions)))
     appended = TabAppend(register.title or schema.tabs["register"], tuple(rows)) if rows else None
-    written = TabWrite(tab.title, {flag_column.key: flag_at}, new_headers, tuple(flags), positions)
+    written = TabWrite(tab.title, flag_columns, new_headers, tuple(flags), positions)
     return Recording(appended, written, len(rows), already, tuple(problems))
 
 

@@ -54,7 +54,6 @@ class RegisterIndex:
 
     def __init__(self, register: Register, individual: str) -> None:
         """`individual`: the Đối tượng word of a person (the schema's), as the register's cells hold it."""
-        self.register = register
         self._by_name: dict[tuple[bool, str], list[RegisterRow]] = defaultdict(list)
         self._by_code: dict[str, list[RegisterRow]] = defaultdict(list)
         for row in register.rows:

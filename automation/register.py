@@ -46,12 +46,10 @@ class Record:
     decided_by: str = ""
     kind: str = ""
 
-    @property
-    def person(self) -> tuple[Any, ...]:
-        """Who the row is about, as the register can tell: a code, else the name and birth year."""
-        if self.code:
-            return ("code", self.code)
-        return (self.individual, fold(self.name), self.birth_year)
+
+def person_key(individual: bool, name: str, birth_year: Any, code: str = "") -> tuple[Any, ...]:
+    """Who a row is about, as the register can tell: a personal code, else the name and birth year."""
+    return ("code", code.upper()) if code else (individual, fold(name), birth_year)
 
 
 @dataclass(frozen=True)
@@ -234,11 +232,8 @@ def _person(cells: Mapping[str, Cell], schema: Schema) -> tuple[Any, ...] | None
     name = _value(cells, HistoryKey.NAME)
     if not name:
         return None
-    code = str(_value(cells, HistoryKey.PERSON_CODE) or "").upper()
-    if code:
-        return ("code", code)
-    return (_value(cells, HistoryKey.SUBJECT_TYPE) == schema.individual, fold(name),
-            _value(cells, HistoryKey.BIRTH_YEAR))
+    return person_key(_value(cells, HistoryKey.SUBJECT_TYPE) == schema.individual, name,
+                      _value(cells, HistoryKey.BIRTH_YEAR), str(_value(cells, HistoryKey.PERSON_CODE) or ""))
 
 
 def _rows(numbers: list[int]) -> str:
