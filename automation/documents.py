@@ -264,13 +264,13 @@ def _history(verdict: Verdict, shown: bool) -> dict[str, Any]:
     if not shown:
         return {"shown": False, "titles": [], "awards": []}
 
-    def line(year: int, what: str, r: Any) -> dict[str, Any]:
+    def line(r: Any, what: str) -> dict[str, Any]:
         decision = ", ".join(x for x in (f"Quyết định số {r.decision}" if r.decision else "",
                                          f"ngày {r.decision_date:%d/%m/%Y}" if r.decision_date else "") if x)
         issuer = f"{decision}; {r.decided_by}" if decision and r.decided_by else decision or r.decided_by
-        return {"year": year, "what": what, "decision": issuer}
-    titles = [line(r.year, r.title, r) for r in verdict.history if r.title]
-    awards = [line(r.year, r.award, r) for r in verdict.history if r.award]
+        return {"year": r.year, "what": what, "decision": issuer}
+    titles = [line(r, r.title) for r in verdict.history if r.title]
+    awards = [line(r, r.award) for r in verdict.history if r.award]
     return {"shown": True, "titles": titles or NOTHING_RECORDED, "awards": awards or NOTHING_RECORDED}
 
 

@@ -169,12 +169,9 @@ class Workbook:
                     if value is None or value == "":
                         continue
                     cell = ws.cell(last + offset, c)
-                    if isinstance(value, str):
-                        _set_text(cell, value)
-                    else:
-                        cell.value = value
-                        if isinstance(value, dt.date):
-                            cell.number_format = "DD/MM/YYYY"
+                    _set_text(cell, value)
+                    if isinstance(value, dt.date):
+                        cell.number_format = "DD/MM/YYYY"
         if update.overview is not None:
             overview = _tab(book, _title_like(book, update.overview_title))
             _replace_rows(overview, update.overview)
