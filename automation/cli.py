@@ -262,6 +262,13 @@ def record(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait:
     return EXIT_NOT_VALID if recording.problems else 0
 
 
+def _start_render_workers_server() -> None:
+    """The render workers' server started now, in the background: ready, with this module
+    imported, by the time a sync has read and judged the spreadsheet (automation.render)."""
+    from automation.render import start_workers_server
+    start_workers_server(preload=[__name__])
+
+
 @main.command(name="sync")
 @common_options
 @click.option("--wait", type=click.FloatRange(min=0), default=30, show_default=True,
@@ -284,6 +291,7 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
             thidua sync --config thidua.toml --allow-archive
     """
     settings = _settings(config, **flags)
+    _start_render_workers_server()
     with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
         report = operations.sync_once(settings, allow_archive=allow_archive)
     _print_report(report, as_json=as_json, quiet=quiet)
@@ -318,6 +326,7 @@ def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_te
     settings.require_source()
     _configure_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     sync_lock = CampaignLock(state_file(settings, "lock"))
+    _start_render_workers_server()
     memory = Memory()  # rows unchanged since the last run are not parsed nor judged again
 
     def job() -> SyncReport:

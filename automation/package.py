@@ -15,7 +15,6 @@ compressed (the local header and data written, the entry registered for the cent
 
 from __future__ import annotations
 
-import copy
 import io
 import zlib
 from dataclasses import dataclass
@@ -51,26 +50,28 @@ class PackageWriter:
     def __init__(self) -> None:
         self._kept: dict[Any, _Entry] = {}
 
-    def write(self, document: Any, out: io.BytesIO, *, changed: set[int]) -> None:
+    def write(self, document: Any, out: io.BytesIO, *, changed: set[int], given: dict[int, bytes] | None = None
+              ) -> None:
         """`document`: the python-docx Document just rendered; `changed`: the ids of the part objects
-        the render changed in place (a part it replaced is a new object: never kept)."""
+        the render changed in place (a part it replaced is a new object: never kept); `given`: the
+        bytes of a changed part the renderer already holds, by the part's id."""
+        given = given or {}
         package = document.part.package
         parts = list(package.iter_parts())
         with ZipFile(out, "w", compression=ZIP_DEFLATED) as archive:
-            types_key = ("types", tuple((str(p.partname), p.content_type) for p in parts))
+            types_key = ("types", tuple((p.partname, p.content_type) for p in parts))
             self._put(archive, types_key, CONTENT_TYPES_URI.membername,
                       lambda: _ContentTypesItem.from_parts(parts).blob)
-            rels_key = ("package rels", tuple((r.rId, r.reltype, r.target_ref) for r in package.rels.values()))
+            rels_key = ("package rels", _relationships(package.rels))
             self._put(archive, rels_key, PACKAGE_URI.rels_uri.membername, lambda: package.rels.xml)
             for part in parts:
                 name = part.partname.membername
                 if id(part) in changed:
-                    _add(archive, _entry(name, part.blob))
+                    _add(archive, _entry(name, given[id(part)] if id(part) in given else part.blob))
                 else:  # the part object itself in the key: alive while kept, so its id is never another's
                     self._put(archive, ("part", id(part), part), name, lambda part=part: part.blob)
                 if len(part.rels):
-                    rels = ("rels", name, tuple((r.rId, r.reltype, r.target_ref, r.is_external)
-                                                for r in part.rels.values()))
+                    rels = ("rels", name, _relationships(part.rels))
                     self._put(archive, rels, part.partname.rels_uri.membername, lambda part=part: part.rels.xml)
 
     def _put(self, archive: ZipFile, key: Any, name: str, blob: Any) -> None:
@@ -79,10 +80,18 @@ class PackageWriter:
         _add(archive, entry)
 
 
+def _relationships(rels: Any) -> tuple[Any, ...]:
+    """What a relationships part says, as a key: each target by its part's name (what the part
+    writes, relative to itself) or its external address; cheaper than the relative paths."""
+    return tuple((r.rId, r.reltype, r._target if r.is_external else r._target.partname, r.is_external)
+                 for r in rels.values())
+
+
 def _add(archive: ZipFile, entry: _Entry) -> None:
     """An entry already compressed, written where the next one starts and listed for the central
-    directory (what `ZipFile.writestr` does after compressing)."""
-    info = copy.copy(entry.info)
+    directory (what `ZipFile.writestr` does after compressing). The entry's own ZipInfo is listed,
+    its offset set for this archive: a writer writes one archive at a time, in one thread."""
+    info = entry.info
     info.header_offset = archive.fp.tell()  # type: ignore[union-attr]
     archive.fp.write(entry.header)  # type: ignore[union-attr]
     archive.fp.write(entry.data)  # type: ignore[union-attr]

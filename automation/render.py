@@ -2,9 +2,12 @@
 
 docxtpl re-reads, re-parses, re-patches and re-compiles a template on every render. Here each
 template is read and parsed once per process and reset between renders, its patched XML and
-compiled Jinja templates are kept, the parts a render never touches are compressed once
-(automation.package), and large batches render in worker processes across the cores. What
-docxtpl does to the document (tables, listings, headers) is unchanged.
+compiled Jinja templates are kept, the rendered body is parsed once (not parsed, then moved into
+the document), docxtpl's pass for tabs and breaks in values runs only on the paragraphs that hold
+one, the parts a render never touches are compressed once (automation.package), and large
+batches render in worker processes across the cores. What docxtpl does to the document (tables,
+listings, headers) is unchanged: each part of a document is byte for byte what a fresh docxtpl
+writes (tests/test_documents.py; the core properties by their values).
 
 The workers are started by a fork server (never forked from the job itself), so they hold none
 of its open files — the campaign lock above all — and they die with the job: a killed sync
@@ -18,6 +21,7 @@ import copy
 import hashlib
 import io
 import os
+import re
 from collections import deque
 from collections.abc import Generator, Iterable
 import multiprocessing
@@ -27,15 +31,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
 
 from automation.errors import ConfigError
 from automation.package import PackageWriter
 from automation.resources import DEFAULT_TEMPLATES
 CORE_TEXT = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
-PARALLEL_FROM = 24  # below this many documents, starting workers costs more than it saves
+PARALLEL_FROM = 150  # below this many documents, starting workers costs more than it saves (measured:
+# 100 summaries take 74 ms on one core, 86 ms on two workers of a running fork server; 200: 131 / 115)
 CHUNK = 16  # documents a worker renders per task
 CHUNKS_AHEAD = 2  # tasks in flight per worker: enough to keep the cores busy, few to hold in memory
 
@@ -60,9 +68,10 @@ class _Template(DocxTemplate):
 
     docxtpl reloads the whole package before each render; what a render changes is only the
     document element (its body replaced), the header and footer parts (re-targeted) and the core
-    properties (our templates hold no tags there). The document element is put back as a copy of
-    the pristine one, the targets too; the rest is reused. The reset costs the same whatever the
-    last document held.
+    properties (our templates hold no tags there). Here the rendered body is parsed once inside
+    the text of the whole document element and kept beside the template's, which is never
+    touched, so nothing is moved between trees and nothing needs putting back but the targets.
+    The reset costs the same whatever the last document held.
     """
 
     _patched: dict[str, str] = {}
@@ -75,18 +84,45 @@ class _Template(DocxTemplate):
             self._pristine_targets = {key: rel._target for key, rel in docx._part.rels.items()}
             core = docx.core_properties
             self._fields_in_properties = any("{" in (getattr(core, name) or "") for name in CORE_TEXT)
+            self._rendered: Any = None  # the last render's document element, when kept beside the template's
+            self._frame = _frame(self._pristine_root, super().get_xml())
         elif self.is_rendered and reload:
-            # A fresh copy of the whole document element, the rendered one simply dropped: detaching
-            # a rendered body from its tree (lxml re-homes every node) grew with the square of what
-            # the last document held — a danh sách of 2,000 made the next render take 24 s.
             docx = self._loaded()
-            root = copy.deepcopy(self._pristine_root)
-            docx._part._element = root
-            docx._element = root
-            vars(docx)["_Document__body"] = None  # python-docx caches the body's proxy
+            if self._rendered is None:  # docxtpl's own way was taken: the document element was changed
+                # A fresh copy of the whole document element, the rendered one simply dropped: detaching
+                # a rendered body from its tree (lxml re-homes every node) grew with the square of what
+                # the last document held — a danh sách of 2,000 made the next render take 24 s.
+                root = copy.deepcopy(self._pristine_root)
+                docx._part._element = root
+                docx._element = root
+                vars(docx)["_Document__body"] = None  # python-docx caches the body's proxy
             for key, target in self._pristine_targets.items():
                 docx._part.rels[key]._target = target
+            self._rendered = None
             self.is_rendered = False
+
+    def build_xml(self, context: Any, jinja_env: Any = None) -> str:
+        """The rendered body inside the text of the whole document element, so that docxtpl's
+        fix_tables parses the document once and map_tree has nothing to move."""
+        body: str = super().build_xml(context, jinja_env)
+        if self._frame is None or not body.startswith(self._frame[1]):
+            return body
+        before, tag, after = self._frame
+        return before + body[len(tag):] + after
+
+    def map_tree(self, tree: Any) -> None:
+        if tree.tag == _DOCUMENT:
+            self._rendered = tree
+        else:
+            super().map_tree(tree)
+
+    def _document_element(self) -> Any:
+        """The rendered document element placed in the python-docx document, for docxtpl's own save."""
+        if self._rendered is not None:
+            docx = self._loaded()
+            docx._element.replace(docx._element.body, self._rendered.find(_BODY))
+            self._rendered = None
+        return self._loaded()._element
 
     def build_headers_footers_xml(self, context: Any, uri: Any, jinja_env: Any = None) -> Any:
         """Only the headers and footers that hold fields: one without a brace renders to itself, and
@@ -137,11 +173,14 @@ class _Template(DocxTemplate):
         docxtpl: Any = self
         if (docxtpl.pics_to_replace or docxtpl.crc_to_new_media or docxtpl.crc_to_new_embedded
                 or docxtpl.zipname_to_replace):
+            self._document_element()
             self.save(out)
             return
         if (writer := vars(self).get("_writer")) is None:
             writer = self._writer = PackageWriter()
-        writer.write(self._loaded(), out, changed=self._changed_parts())
+        docx = self._loaded()
+        given = {} if self._rendered is None else {id(docx.part): serialize_part_xml(self._rendered)}
+        writer.write(docx, out, changed=self._changed_parts(), given=given)
         self.is_saved = True
 
     def _loaded(self) -> DocxDocument:
@@ -152,6 +191,56 @@ class _Template(DocxTemplate):
         if (patched := self._patched.get(src_xml)) is None:
             patched = self._patched[src_xml] = super().patch_xml(src_xml)
         return patched
+
+    def get_xml(self) -> str:
+        """The body's XML, which after a reset is always the pristine body's: serialised once."""
+        if (xml := vars(self).get("_pristine_xml")) is None:
+            xml = self._pristine_xml = super().get_xml()
+        return xml
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        """docxtpl's render_xml_part, its work on the template's source done once per source: the
+        same Jinja template, the same text out (its line marks put in and taken out as docxtpl does)."""
+        sources: dict[str, Any] = vars(self).setdefault("_sources", {})
+        if jinja_env is None or (template := sources.get(src_xml)) is None:
+            if jinja_env is None:
+                return super().render_xml_part(src_xml, part, context, jinja_env)
+            template = sources[src_xml] = jinja_env.from_string(_PARAGRAPH_MARK.sub(r"\n<w:p\1", src_xml))
+        self.current_rendering_part = part
+        try:
+            dst_xml = template.render(context)
+        except jinja2.TemplateError:  # docxtpl's own path, which says where in the document it failed
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        dst_xml = (dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+                   .replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}"))
+        return self.resolve_listing(dst_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's resolve_listing (tabs, line and page breaks, new paragraphs written as \\t \\n
+        \\f \\a in a value) run only on the paragraphs that hold one: the others come out as they
+        went in, and most paragraphs hold none."""
+        if not _LISTING.search(xml):
+            return xml
+        resolve = super().resolve_listing
+        return _PARAGRAPH.sub(lambda m: resolve(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
+
+
+def _frame(root: Any, body_xml: str) -> tuple[str, str, str] | None:
+    """The text of the document element before and after its body, and the body's opening tag
+    as it stands alone (with the namespaces it inherits); None for a document shaped otherwise."""
+    xml = etree.tostring(root, encoding="unicode")
+    start = xml.find("<w:body")
+    end = xml.rfind("</w:body>")
+    if start < 0 or end < 0 or xml[start:start + 8] == "<w:body/":
+        return None
+    return xml[:xml.index(">", start) + 1], body_xml[:body_xml.index(">") + 1], xml[end + len("</w:body>"):]
+
+
+_DOCUMENT = qn("w:document")
+_BODY = qn("w:body")
+_PARAGRAPH_MARK = re.compile(r"<w:p([ >])")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", flags=re.DOTALL)  # as docxtpl finds a paragraph
+_LISTING = re.compile("[\t\a\n\f]")
 
 
 class Renderer:
@@ -227,8 +316,26 @@ def _context() -> multiprocessing.context.BaseContext:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(["automation.render"])
+        context.set_forkserver_preload(_PRELOAD)
     return context
+
+
+_PRELOAD = ["automation.render"]  # what the fork server imports once, for every worker it forks
+
+
+def start_workers_server(preload: Iterable[str] = ()) -> None:
+    """Starts the fork server in the background, where there is one, so that its imports overlap
+    the job's reading and judging instead of delaying the first document; the server ends with
+    the job, and a second call does nothing.
+
+    `preload`: the modules the job's main script imports (for `thidua`, automation.cli). A worker
+    runs the main script again as it starts (multiprocessing does, to find what it was sent):
+    imported once in the server, they are there when it does, and a worker starts in a few
+    milliseconds instead of a third of a second."""
+    _PRELOAD.extend(name for name in preload if name not in _PRELOAD)
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
 
 
 def _start_worker(templates: dict[str, bytes], job_pid: int) -> None:

@@ -397,6 +397,24 @@ def test_a_reused_template_renders_exactly_what_a_fresh_docxtpl_does(campaign_bo
         assert _parts(renderer.render(spec.template, spec.context)) == _parts(expected.getvalue()), spec.path
 
 
+@pytest.mark.parametrize("mark", ["\t", "\n", "\a", "\f", "\n\n\t"])
+def test_tabs_and_breaks_in_values_come_out_as_a_fresh_docxtpl_makes_them(campaign_book, campaign, schema, mark):
+    """docxtpl turns a tab, a line break, a new paragraph (\\a) or a page break (\\f) written in a
+    value into Word's own; the renderer does that work only on the paragraphs that hold one, and
+    must come out the same."""
+    renderer = Renderer()
+    evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, renderer.digests(TEMPLATES.values()))
+    for spec in [next(s for s in specs if s.template == name) for name in sorted({s.template for s in specs})]:
+        context = {key: f"đầu{mark}cuối {value}" if isinstance(value, str) else value
+                   for key, value in spec.context.items()}
+        fresh = DocxTemplate(Path("templates") / spec.template)
+        fresh.render(context, autoescape=True)
+        expected = _io(b"")
+        fresh.save(expected)
+        assert _parts(renderer.render(spec.template, context)) == _parts(expected.getvalue()), spec.template
+
+
 def _parts(data: bytes) -> list[tuple[str, Any]]:
     """Every member of the package, in order, with its bytes (the zip's own check passed); the core
     properties by their values: docxtpl writes an empty element for each text property it renders,
@@ -448,12 +466,42 @@ def test_the_parts_a_render_never_touches_are_compressed_once_per_template(campa
     for spec in specs[1:]:
         renderer.render(spec.template, spec.context)
     assert "/word/styles.xml" in first and "/word/numbering.xml" in first and len(specs) >= 3
-    assert serialised == ["/word/document.xml"] * (len(specs) - 1)  # the document, once each, nothing else
+    # Nothing else is serialised again: the document itself is written from the tree its render
+    # parsed (automation.render), never through its part.
+    assert serialised == []
     writer = renderer._templates[specs[0].template]._writer
     kept = len(writer._kept)
     for spec in specs:
         renderer.render(spec.template, spec.context)
     assert len(writer._kept) == kept  # nothing accumulates from one document to the next
+
+
+def test_an_offices_template_with_a_field_in_its_header_renders_as_docxtpl_does(tmp_path, campaign_book, campaign,
+                                                                                schema):
+    """docxtpl puts a new part in place of a header that holds a field, at every render: each
+    document gets its own header, what was kept for the template does not grow with them."""
+    own = tmp_path / "own"
+    own.mkdir()
+    template = docx.Document(str(Path("templates") / "tom_tat_ca_nhan.docx"))
+    template.sections[0].header.paragraphs[0].add_run("Hồ sơ của {{ p.name }}")
+    template.save(str(own / "tom_tat_ca_nhan.docx"))
+    renderer = Renderer([own])
+    evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
+    specs = [s for s in documents_for(evaluation.verdicts.values(), campaign, schema,
+                                      renderer.digests(TEMPLATES.values())) if s.template == "tom_tat_ca_nhan.docx"]
+    kept = None
+    for spec in specs + specs:
+        fresh = DocxTemplate(own / spec.template)
+        fresh.render(spec.context, autoescape=True)
+        expected = _io(b"")
+        fresh.save(expected)
+        rendered = renderer.render(spec.template, spec.context)
+        assert _parts(rendered) == _parts(expected.getvalue())
+        header = docx.Document(_io(rendered)).sections[0].header
+        assert f"Hồ sơ của {spec.context['p']['name']}" in header.paragraphs[0].text
+        writer = renderer._templates[spec.template]._writer
+        kept = len(writer._kept) if kept is None else kept
+        assert len(writer._kept) == kept
 
 
 @pytest.mark.parametrize("parallel", [1, 4])
