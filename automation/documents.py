@@ -23,8 +23,9 @@ import hashlib
 import json
 import re
 import unicodedata
+from functools import partial
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from automation.campaign import Campaign, Tier
 from automation.findings import ReviewState
@@ -61,24 +62,32 @@ def documents_for(verdicts: Iterable[Verdict], campaign: Campaign, schema: Schem
         mine = [v for v in ordered if v.nomination.value(Key.AWARD) == tier.name]
         included = [v for v in mine if v.included]
         if included:
-            template = TEMPLATES[tier.submission]
             name = tier.document_name or DOCUMENT_NAMES[tier.submission].format(tier=tier.name)
-            context = {**_common(campaign, tier), **_submission(campaign, tier), **_annex(included, tier, schema)}
             specs.append(_spec(f"submission:{tier.key}", f"{tier.folder}/{safe_file_name(name)}.docx",
-                               template, context, template_digests))
+                               TEMPLATES[tier.submission], template_digests,
+                               partial(_submission_context, campaign, schema, tier, included)))
         for verdict in mine:
             if not verdict.summary_ready or verdict.review is ReviewState.REJECTED:
                 continue
             n = verdict.nomination
             kind = "individual" if n.value(Key.SUBJECT_TYPE) == schema.individual else "collective"
-            context = {**_common(campaign, tier), **_summary(verdict, campaign, tier, schema),
-                       "history": _history(verdict, with_history)}
             file_name = safe_file_name(f"{verdict.record_id} - {n.value(Key.NAME)}")
             folder = (f"{tier.folder}/{SUMMARY_FOLDER}" if verdict.included
                       else f"{PENDING_FOLDER}/{safe_file_name(n.unit.name)}")
-            specs.append(_spec(f"summary:{verdict.record_id}", f"{folder}/{file_name}.docx",
-                               TEMPLATES[kind], context, template_digests, record_id=verdict.record_id))
+            draft = partial(_summary_context, campaign, schema, tier, verdict, with_history)
+            specs.append(_spec(f"summary:{verdict.record_id}", f"{folder}/{file_name}.docx", TEMPLATES[kind],
+                               template_digests, draft, record_id=verdict.record_id))
     return specs
+
+
+def _submission_context(campaign: Campaign, schema: Schema, tier: Tier, included: list[Verdict]) -> dict[str, Any]:
+    return {**_common(campaign, tier), **_submission(campaign, tier), **_annex(included, tier, schema)}
+
+
+def _summary_context(campaign: Campaign, schema: Schema, tier: Tier, verdict: Verdict, with_history: bool
+                     ) -> dict[str, Any]:
+    return {**_common(campaign, tier), **_summary(verdict, campaign, tier, schema),
+            "history": _history(verdict, with_history)}
 
 
 def content_key(template_digest: str, context: dict[str, Any]) -> str:
@@ -140,9 +149,10 @@ def safe_file_name(text: str) -> str:
     return name.rstrip(" .") or "Không tên"
 
 
-def _spec(doc_id: str, path: str, template: str, context: dict[str, Any], digests: dict[str, str],
+def _spec(doc_id: str, path: str, template: str, digests: dict[str, str], draft: Callable[[], dict[str, Any]],
           record_id: str | None = None) -> DocumentSpec:
-    return DocumentSpec(doc_id, path, template, context, content_key(digests[template], context), record_id)
+    """The document's key from its data, the data itself built again when it is rendered."""
+    return DocumentSpec(doc_id, path, template, draft, content_key(digests[template], draft()), record_id)
 
 
 def _common(campaign: Campaign, tier: Tier) -> dict[str, Any]:

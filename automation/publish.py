@@ -45,7 +45,7 @@ def publish(specs: Sequence[DocumentSpec], store: DocumentStore, renderer: Rende
     # Unchanged but elsewhere now (a summary the Office approved joins its tier's folder): moved, not rendered.
     moving = [s for s in specs if s.doc_id not in stale_ids and held[s.doc_id].path != s.path]
     links = {s.record_id: held[s.doc_id].link for s in specs if s.record_id and s.doc_id not in stale_ids}
-    rendered = renderer.render_many([(s.template, s.context) for s in stale])
+    rendered = renderer.render_many([(s.template, s.draft) for s in stale])
 
     def saved(spec: DocumentSpec, future: Future[StoredDocument]) -> None:
         stored = future.result()

@@ -23,7 +23,7 @@ import io
 import os
 import re
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 import multiprocessing
 import signal
 import sys
@@ -278,23 +278,24 @@ class Renderer:
         template.write(out)
         return out.getvalue()
 
-    def render_many(self, drafts: list[tuple[str, dict[str, Any]]], *, workers: int | None = None
-                    ) -> Generator[bytes, None, None]:
-        """The documents of `drafts` (template name, context), in order; across processes when there are many."""
+    def render_many(self, drafts: Sequence[Draft], *, workers: int | None = None) -> Generator[bytes, None, None]:
+        """The documents of `drafts` (template name, context or what builds it), in order; across
+        processes when there are many. A context given as a callable is built just before its
+        document is rendered, so the contexts of a thousand documents are never all held."""
         workers = workers or os.cpu_count() or 1
         if workers < 2 or len(drafts) < PARALLEL_FROM:
-            for name, context in drafts:
-                yield self.render(name, context)
+            for draft in drafts:
+                yield self.render(*_built(draft))
             return
         templates = {name: self.template_bytes(name) for name in {name for name, _ in drafts}}
         size = max(1, min(CHUNK, len(drafts) // (workers * 4)))
-        chunks = [drafts[i:i + size] for i in range(0, len(drafts), size)]
         pool = _context().Pool(workers, initializer=_start_worker, initargs=(templates, os.getpid()))
         try:
             # A bounded window of chunks in flight (Pool.imap would render everything ahead of a slow
             # consumer and hold it all): the documents are written as they come, never all in memory.
             ahead: deque[Any] = deque()
-            for chunk in chunks:
+            for start in range(0, len(drafts), size):
+                chunk = [_built(draft) for draft in drafts[start:start + size]]
                 ahead.append(pool.apply_async(_render_chunk_in_worker, (chunk,)))
                 if len(ahead) >= CHUNKS_AHEAD * workers:
                     yield from ahead.popleft().get()
@@ -304,6 +305,14 @@ class Renderer:
             pool.join()
         finally:
             pool.terminate()  # stopped early (a signal, an error, the caller gone): no worker outlives this
+
+
+Draft = tuple[str, "dict[str, Any] | Callable[[], dict[str, Any]]"]  # a template's name, and its context
+
+
+def _built(draft: Draft) -> tuple[str, dict[str, Any]]:
+    name, context = draft
+    return name, context() if callable(context) else context
 
 
 _worker: Renderer | None = None

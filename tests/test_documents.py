@@ -17,7 +17,8 @@ import pytest
 from docxtpl import DocxTemplate
 
 from automation.campaign import Run
-from automation.documents import PENDING_FOLDER, TEMPLATES, count_text, day_text, documents_for, safe_file_name
+from automation.documents import (PENDING_FOLDER, TEMPLATES, content_key, count_text, day_text, documents_for,
+                                  safe_file_name)
 from automation.render import Renderer
 from automation.sheets.workbook import Workbook
 from automation.store.folder import MANIFEST, FolderStore
@@ -235,6 +236,19 @@ def test_every_template_declares_only_variables_the_data_supplies(campaign_book,
 
 def _stamp(folder):
     return {name: (p.stat().st_mtime_ns, p.stat().st_size) for name, p in docx_files(folder).items()}
+
+
+def test_each_documents_data_is_built_again_as_its_key_says(campaign_book, campaign, schema):
+    """A spec holds what builds its data, not the data (20,000 contexts were 70 MB held for the
+    comparison alone): built again to render, it is what the key was made of."""
+    renderer = Renderer()
+    digests = renderer.digests(TEMPLATES.values())
+    evaluation = evaluate(Workbook(campaign_book), campaign, schema, now=NOW)
+    specs = documents_for(evaluation.verdicts.values(), campaign, schema, digests)
+    assert {s.template for s in specs} == set(TEMPLATES.values())
+    for spec in specs:
+        assert content_key(digests[spec.template], spec.context) == spec.key, spec.doc_id
+        assert spec.context == spec.context and spec.context is not spec.context
 
 
 def test_an_unchanged_resync_writes_no_file(campaign_book, campaign, schema):

@@ -663,8 +663,16 @@ def fit_row_heights(ws: Worksheet, rows: list[int] | range) -> int:
     column to visit in every row."""
     lines = dict.fromkeys(rows, 1)
     per_line: dict[int, int] = {}  # column → characters on one line
-    for (row, column), cell in ws._cells.items():
-        if row in lines and isinstance(cell.value, str) and cell.alignment.wrap_text:
+    book: Any = ws.parent
+    alignments = book._alignments
+    wraps: dict[int, bool] = {}  # the workbook's alignment → whether it wraps (`cell.alignment` makes a proxy)
+    cells: dict[tuple[int, int], Any] = ws._cells
+    for (row, column), cell in cells.items():
+        if row not in lines or not isinstance(cell.value, str):
+            continue
+        if (wrap := wraps.get(alignment := cell._style.alignmentId)) is None:
+            wrap = wraps[alignment] = bool(alignments[alignment].wrap_text)
+        if wrap:
             if (characters := per_line.get(column)) is None:
                 characters = per_line[column] = max(int(_width(ws, column - 1) * 1.1), 1)
             lines[row] = max(lines[row], sum(max(1, -(-len(part) // characters)) for part in cell.value.split("\n")))

@@ -6,7 +6,8 @@ implement it, and `automation.publish` drives it. This module imports nothing of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ARCHIVE_FOLDER = "Lưu trữ"  # where withdrawn documents go; nothing is ever deleted
@@ -19,9 +20,15 @@ class DocumentSpec:
     doc_id: str  # stable: "summary:P1-0007", "submission:labour_order"
     path: str  # inside the output folder, with "/" separators
     template: str  # file name in the templates folder
-    context: dict[str, Any]
-    key: str  # content key: template digest + data
+    # What the document is rendered from, built when asked: most syncs render few of the documents
+    # they compare, and 20,000 contexts held for the comparison alone were 70 MB.
+    draft: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
+    key: str = ""  # content key: template digest + data
     record_id: str | None = None  # for an achievement summary: the row it belongs to
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.draft()
 
 
 @dataclass(frozen=True)
