@@ -30,7 +30,7 @@ class Severity(enum.IntEnum):
     INVALID = 2  # → Không hợp lệ
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     severity: Severity
     column: str  # the header the unit sees

@@ -27,13 +27,13 @@ class Unit:
     place: str = ""  # Địa danh: where the unit's own documents are dated ("" = the agency's place)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellProblem:
     kind: str  # "missing" (→ Cần bổ sung) or "invalid" (→ Không hợp lệ)
     message: str  # Vietnamese, for the unit: what is wrong and how to fix it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per cell or row: no __dict__ each
 class Cell:
     """A cell as read (`raw`) and as understood (`value`, or a `problem`)."""
 
@@ -44,7 +44,7 @@ class Cell:
     blank: bool = False  # nothing usable: empty, only spaces, or a formula with no computed value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Nomination:
     """One non-empty row of a unit tab: one nominee proposed for one tier."""
 
