@@ -12,13 +12,13 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 from collections.abc import Callable
 
 import click
 
-from automation import __version__, operations
+from automation import __version__
 from automation.counts import SyncReport
 from automation.errors import ThiduaError
 from automation.findings import ReviewState, Status, messages_of
@@ -26,6 +26,7 @@ from automation.memory import Memory
 from automation.overview import console_table
 from automation.runner import CampaignLock, Health, Runner, parse_at, parse_every
 from automation.schema import HistoryKey, Key
+from automation.resources import DEMO_CAMPAIGNS
 from automation.settings import Settings, load_settings, state_file
 
 EXIT_NOT_VALID = 1
@@ -124,7 +125,7 @@ def main() -> None:
 @main.command()
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
               help="Thư mục tạo bảng tính và cấu hình mẫu.")
-@click.option("--campaign", "campaign", type=click.Choice(list(operations.DEMOS)), default=next(iter(operations.DEMOS)),
+@click.option("--campaign", "campaign", type=click.Choice(DEMO_CAMPAIGNS), default=DEMO_CAMPAIGNS[0],
               show_default=True,
               help="Chiến dịch của bảng tính mẫu (tên tệp chiến dịch có sẵn trong sheet_schema/campaigns): "
               "phong trào đặc biệt của kế hoạch mặc định, hoặc khen thưởng công trạng hằng năm có tab Lịch sử "
@@ -141,7 +142,7 @@ def demo(folder: Path, campaign: str, quiet: bool, as_json: bool, verbose: bool)
     Ví dụ:  thidua demo --dir demo
             thidua demo --campaign cong-trang-2025 --dir demo-cong-trang
     """
-    settings, report = operations.run_demo(folder, campaign)
+    settings, report = _operations().run_demo(folder, campaign)
     _print_report(report, as_json=as_json, quiet=quiet)
     if not quiet and not as_json:
         workbook = os.path.relpath(settings.workbook) if settings.workbook else ""
@@ -175,7 +176,7 @@ def setup(config: Path | None, quiet: bool, as_json: bool, verbose: bool, create
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=30):  # never while a sync writes
-        changes = operations.set_up_spreadsheet(settings, create=create, with_history=with_history)
+        changes = _operations().set_up_spreadsheet(settings, create=create, with_history=with_history)
     if as_json:
         click.echo(json.dumps({"changes": changes}, ensure_ascii=False, indent=2))
     elif not quiet:
@@ -194,7 +195,7 @@ def check(config: Path | None, quiet: bool, as_json: bool, verbose: bool, **flag
     \b
     Ví dụ:  thidua check --workbook thidua.xlsx
     """
-    evaluation = operations.check(_settings(config, **flags))
+    evaluation = _operations().check(_settings(config, **flags))
     rows = sorted(evaluation.verdicts.values(), key=lambda v: (v.nomination.unit.row, v.nomination.row))
     not_valid = [v for v in rows if v.status is not Status.HOP_LE]
     register_rows = [r for r in evaluation.history.rows if r.status is not Status.HOP_LE]
@@ -250,7 +251,7 @@ def record(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait:
     """
     settings = _settings(config, **flags)
     with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
-        recording = operations.record(settings)
+        recording = _operations().record(settings)
     if as_json:
         click.echo(json.dumps({"added": recording.added, "already": recording.already,
                                "problems": list(recording.problems)}, ensure_ascii=False, indent=2))
@@ -260,6 +261,13 @@ def record(config: Path | None, quiet: bool, as_json: bool, verbose: bool, wait:
         for problem in recording.problems:
             click.echo(f"• {problem}")
     return EXIT_NOT_VALID if recording.problems else 0
+
+
+def _operations() -> ModuleType:
+    """What the commands do (automation.operations), imported by the command that needs it: it
+    brings openpyxl, python-docx and docxtpl, which `thidua --version` and `--help` do not need."""
+    from automation import operations
+    return operations
 
 
 def _start_render_workers_server() -> None:
@@ -293,7 +301,7 @@ def sync_command(config: Path | None, quiet: bool, as_json: bool, verbose: bool,
     settings = _settings(config, **flags)
     _start_render_workers_server()
     with CampaignLock(state_file(settings, "lock")).acquire(wait=wait):
-        report = operations.sync_once(settings, allow_archive=allow_archive)
+        report = _operations().sync_once(settings, allow_archive=allow_archive)
     _print_report(report, as_json=as_json, quiet=quiet)
     return 0
 
@@ -331,7 +339,7 @@ def run(config: Path | None, quiet: bool, as_json: bool, verbose: bool, every_te
 
     def job() -> SyncReport:
         with sync_lock.acquire(wait=300):  # a manual `thidua sync` may be running: let it finish
-            return operations.sync_once(settings, memory=memory)
+            return _operations().sync_once(settings, memory=memory)
 
     with CampaignLock(state_file(settings, "run.lock"), busy="Đã có 'thidua run' đang chạy cho chiến dịch này"
                       ).acquire(wait=0):

@@ -17,11 +17,11 @@ from typing import Any
 
 from automation.campaign import load_campaign
 from automation.demo import workbook_with_registry
-from automation.resources import SCHEMA_DIR
+from automation.resources import YEARLY_CAMPAIGN
 from automation.schema import load_schema, register_lists
 from automation.settings import Settings, load_settings
 
-CAMPAIGN_FILE = SCHEMA_DIR / "campaigns" / "cong-trang-2025.toml"
+CAMPAIGN_FILE = YEARLY_CAMPAIGN
 WORKBOOK = "thidua-cong-trang.xlsx"
 CONFIG = "thidua.toml"
 YEARS = range(2021, 2026)

@@ -15,8 +15,8 @@ from automation.memory import Memory
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store
 from automation.counts import SyncReport
 from automation.demo import build_demo
-from automation.demo_yearly import CAMPAIGN_FILE as YEARLY_CAMPAIGN, build_yearly_demo
-from automation.resources import DEFAULT_CAMPAIGN
+from automation.demo_yearly import build_yearly_demo
+from automation.resources import DEFAULT_CAMPAIGN, DEMO_CAMPAIGNS
 from automation.decisions import Recording, record_decisions
 from automation.errors import ConfigError, SourceError
 from automation.overview import LOG_HEADER, log_row
@@ -75,7 +75,7 @@ def set_up_spreadsheet(settings: Settings, *, create: bool = False, with_history
                   office=settings.office_emails, with_history=with_history)
 
 
-DEMOS = {DEFAULT_CAMPAIGN.stem: build_demo, YEARLY_CAMPAIGN.stem: build_yearly_demo}  # by campaign file
+DEMOS = dict(zip(DEMO_CAMPAIGNS, (build_demo, build_yearly_demo)))  # by campaign file
 
 
 def run_demo(folder: Path, campaign: str = DEFAULT_CAMPAIGN.stem) -> tuple[Settings, SyncReport]:

@@ -25,4 +25,6 @@ def shipped_folder(name: str) -> Path:
 SCHEMA_DIR = shipped_folder("sheet_schema")
 DEFAULT_SCHEMA = SCHEMA_DIR / "columns.toml"
 DEFAULT_CAMPAIGN = SCHEMA_DIR / "campaigns" / "515-KH-VKS.toml"
+YEARLY_CAMPAIGN = SCHEMA_DIR / "campaigns" / "cong-trang-2025.toml"  # the yearly merit campaign, with criteria
+DEMO_CAMPAIGNS = (DEFAULT_CAMPAIGN.stem, YEARLY_CAMPAIGN.stem)  # the shipped campaigns `thidua demo` can build
 DEFAULT_TEMPLATES = shipped_folder("templates")

@@ -130,6 +130,17 @@ def test_start_up_loads_the_google_libraries_only_for_the_google_backend():
     assert loaded.strip() == "[]"
 
 
+def test_version_and_help_load_neither_the_spreadsheet_nor_the_document_libraries():
+    """`thidua --version` and `--help` import the CLI alone: openpyxl (with numpy), python-docx,
+    docxtpl and lxml come with the command that reads a workbook or writes a document."""
+    import subprocess
+    import sys
+    probe = ("import sys, automation.cli; print(sorted(m for m in ('openpyxl', 'numpy', 'docx', 'docxtpl', 'lxml', "
+             "'jinja2', 'gspread') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
 def test_setup_on_a_path_that_does_not_exist_creates_nothing_unless_asked(runner, tmp_path):
     path = tmp_path / "thidau.xlsx"  # a typo of thidua.xlsx
     result = runner.invoke(main, ["setup", "--workbook", str(path)])
