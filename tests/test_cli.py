@@ -139,6 +139,11 @@ def test_version_and_help_load_neither_the_spreadsheet_nor_the_document_librarie
              "'jinja2', 'gspread') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+    # and a sync loads python-docx and docxtpl only when it renders a document (automation.docx_template)
+    probe = ("import sys, automation.operations; "
+             "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_setup_on_a_path_that_does_not_exist_creates_nothing_unless_asked(runner, tmp_path):

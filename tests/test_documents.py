@@ -481,7 +481,7 @@ def test_the_parts_a_render_never_touches_are_compressed_once_per_template(campa
         renderer.render(spec.template, spec.context)
     assert "/word/styles.xml" in first and "/word/numbering.xml" in first and len(specs) >= 3
     # Nothing else is serialised again: the document itself is written from the tree its render
-    # parsed (automation.render), never through its part.
+    # parsed (automation.docx_template), never through its part.
     assert serialised == []
     writer = renderer._templates[specs[0].template]._writer
     kept = len(writer._kept)

@@ -1,5 +1,5 @@
 # What thidua uses of docxtpl 0.20 (pinned in pyproject.toml), typed: docxtpl ships no types.
-# automation/render.py subclasses DocxTemplate and relies on `docx`, `is_rendered`, `init_docx`,
+# automation/docx_template.py subclasses DocxTemplate and relies on `docx`, `is_rendered`, `init_docx`,
 # `patch_xml` and the steps of `render` below as 0.20.2 defines them (render calls build_xml, then
 # fix_tables on its text, then map_tree on what that parsed); a docxtpl that changes them is kept out by the version bound,
 # and tests/test_documents.py proves the reuse byte-identical to a fresh render.
