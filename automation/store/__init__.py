@@ -23,7 +23,7 @@ class DocumentSpec:
     # What the document is rendered from, built when asked: most syncs render few of the documents
     # they compare, and 20,000 contexts held for the comparison alone were 70 MB.
     draft: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
-    key: str = ""  # content key: template digest + data
+    key: str  # content key: template digest + data
     record_id: str | None = None  # for an achievement summary: the row it belongs to
 
     @property
