@@ -70,7 +70,8 @@ class ReusableTemplate(DocxTemplate):
             core = docx.core_properties
             self._fields_in_properties = any("{" in (getattr(core, name) or "") for name in CORE_TEXT)
             self._rendered: Any = None  # the last render's document element, when kept beside the template's
-            self._frame = _frame(self._pristine_root, super().get_xml())
+            self._pristine_xml = super().get_xml()  # the body's text: after a reset, always the pristine body's
+            self._frame = _frame(self._pristine_root, self._pristine_xml)
         elif self.is_rendered and reload:
             docx = self._loaded()
             if self._rendered is None:  # docxtpl's own way was taken: the document element was changed
@@ -179,9 +180,8 @@ class ReusableTemplate(DocxTemplate):
 
     def get_xml(self) -> str:
         """The body's XML, which after a reset is always the pristine body's: serialised once."""
-        if (xml := vars(self).get("_pristine_xml")) is None:
-            xml = self._pristine_xml = super().get_xml()
-        return xml
+        self.init_docx(reload=False)
+        return self._pristine_xml
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         """docxtpl's render_xml_part, its work on the template's source done once per source: the
