@@ -9,46 +9,27 @@ any header or footer that holds fields (docxtpl puts a new part in its place), t
 properties when they hold fields — is serialised each time. Entries carry one fixed date, so a
 document's bytes depend on its content only.
 
-The zip is written with the standard library's `zipfile`, the stored entries put in as they were
-compressed (the local header and data written, the entry registered for the central directory).
+The zip is written with the standard library's `zipfile`, the kept entries put in as they were
+compressed (`automation.zip_entries`).
 """
 
 from __future__ import annotations
 
 import io
-import zlib
-from dataclasses import dataclass
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 
-ENTRY_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's first day: no entry says when it was drafted
-
-
-@dataclass(frozen=True)
-class _Entry:
-    info: ZipInfo
-    header: bytes  # the local file header (it does not hold the entry's offset)
-    data: bytes  # compressed
-
-
-def _entry(name: str, blob: bytes | str) -> _Entry:
-    raw = blob.encode("utf-8") if isinstance(blob, str) else blob
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
-    data = compressor.compress(raw) + compressor.flush()
-    info = ZipInfo(name, ENTRY_DATE)
-    info.compress_type = ZIP_DEFLATED
-    info.CRC, info.file_size, info.compress_size = zlib.crc32(raw), len(raw), len(data)
-    return _Entry(info, info.FileHeader(), data)
+from automation.zip_entries import Entry, add, compressed
 
 
 class PackageWriter:
     """Writes rendered documents of one template; keeps the entries that do not change."""
 
     def __init__(self) -> None:
-        self._kept: dict[Any, _Entry] = {}
+        self._kept: dict[Any, Entry] = {}
 
     def write(self, document: Any, out: io.BytesIO, *, changed: set[int], given: dict[int, bytes] | None = None
               ) -> None:
@@ -67,7 +48,7 @@ class PackageWriter:
             for part in parts:
                 name = part.partname.membername
                 if id(part) in changed:
-                    _add(archive, _entry(name, given[id(part)] if id(part) in given else part.blob))
+                    add(archive, compressed(name, given[id(part)] if id(part) in given else part.blob))
                 else:  # the part object itself in the key: alive while kept, so its id is never another's
                     self._put(archive, ("part", id(part), part), name, lambda part=part: part.blob)
                 if len(part.rels):
@@ -76,8 +57,8 @@ class PackageWriter:
 
     def _put(self, archive: ZipFile, key: Any, name: str, blob: Any) -> None:
         if (entry := self._kept.get(key)) is None:
-            entry = self._kept[key] = _entry(name, blob())
-        _add(archive, entry)
+            entry = self._kept[key] = compressed(name, blob())
+        add(archive, entry)
 
 
 def _relationships(rels: Any) -> tuple[Any, ...]:
@@ -85,16 +66,3 @@ def _relationships(rels: Any) -> tuple[Any, ...]:
     writes, relative to itself) or its external address; cheaper than the relative paths."""
     return tuple((r.rId, r.reltype, r._target if r.is_external else r._target.partname, r.is_external)
                  for r in rels.values())
-
-
-def _add(archive: ZipFile, entry: _Entry) -> None:
-    """An entry already compressed, written where the next one starts and listed for the central
-    directory (what `ZipFile.writestr` does after compressing). The entry's own ZipInfo is listed,
-    its offset set for this archive: a writer writes one archive at a time, in one thread."""
-    info = entry.info
-    info.header_offset = archive.fp.tell()  # type: ignore[union-attr]
-    archive.fp.write(entry.header)  # type: ignore[union-attr]
-    archive.fp.write(entry.data)  # type: ignore[union-attr]
-    archive.filelist.append(info)
-    archive.NameToInfo[info.filename] = info
-    archive.start_dir = archive.fp.tell()  # type: ignore[union-attr]

@@ -57,7 +57,7 @@ from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
-from automation import connect, package  # noqa: E402
+from automation import connect, zip_entries  # noqa: E402
 from automation.connect import load_rules, open_renderer, open_spreadsheet, open_store  # noqa: E402
 from automation.documents import TEMPLATES, documents_for  # noqa: E402
 from automation.google_api import google_session, load_credentials  # noqa: E402
@@ -242,7 +242,7 @@ class _JinjaFloor:
             self.parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
         source = DocxTemplate(io.BytesIO(raw)).patch_xml(self.parts["word/document.xml"].decode("utf-8"))
         self.body = jinja2.Environment(autoescape=True).from_string(source)
-        self.compressed = {name: package._entry(name, blob) for name, blob in self.parts.items()}
+        self.compressed = {name: zip_entries.compressed(name, blob) for name, blob in self.parts.items()}
 
     def render(self, context: dict[str, Any], *, kept: bool = False) -> bytes:
         out = io.BytesIO()
@@ -251,7 +251,7 @@ class _JinjaFloor:
                 if name == "word/document.xml":
                     archive.writestr(name, self.body.render(context))
                 elif kept:
-                    package._add(archive, self.compressed[name])
+                    zip_entries.add(archive, self.compressed[name])
                 else:
                     archive.writestr(name, blob)
         return out.getvalue()
