@@ -552,7 +552,7 @@ def test_the_fast_shared_strings_read_as_openpyxls_own(tmp_path):
     """Plain items, runs, phonetic guides, kept spaces, line breaks, `_x005F_` escapes, empty items."""
     import io
     from openpyxl.reader.strings import read_string_table
-    from automation.sheets.workbook import _string_table
+    from automation.sheets.xlsx_read import string_table as _string_table
     items = ['<si><t>Nguyễn Văn A</t></si>', '<si><t xml:space="preserve">  hai  khoảng  </t></si>',
              '<si><r><t>Phòng </t></r><r><rPr><b/></rPr><t>Thực hành</t></r></si>',
              '<si><t>Tây</t><rPh sb="0" eb="1"><t>ignored</t></rPh></si>', '<si><t>dòng 1\ndòng 2</t></si>',

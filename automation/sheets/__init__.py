@@ -40,6 +40,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def link_target(path: str) -> str:
+    """A document's relative path as a link target: '%' and '#' in a name would read as an escape
+    and a fragment."""
+    return path.replace("%", "%25").replace("#", "%23")
+
+
 @dataclass(frozen=True)
 class Formula:
     """A formula cell whose value the backend could not compute (openpyxl cannot)."""

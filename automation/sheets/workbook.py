@@ -1,10 +1,14 @@
-"""The embedded default: an .xlsx workbook through openpyxl.
+"""The embedded default: an .xlsx workbook.
 
-Loaded once with formulas kept (never `data_only=True`, which would lose them on save), and in
-the same pass each formula's cached result (what the office suite last computed). Numbers in
-date-formatted cells are loaded as the numbers the file holds and saved back unchanged (openpyxl
-alone turns one outside Excel's date range, 20211115 say, into #VALUE! and writes that over it);
-the snapshot shows them as dates where they are dates.
+Read once, straight from the sheets' XML (`xlsx_read`): formulas by their cached result (what the
+office suite last computed), numbers in date-formatted cells as dates where they are dates. A
+sync's write patches only the job's cells into that XML (`xlsx_patch`) and copies every other
+part of the file as it is. What a patch cannot do (a first sync dressing its columns, setup,
+`thidua record`'s rows, a file in a shape the reader does not know) goes through openpyxl: loaded
+with formulas kept (never `data_only=True`, which would lose them on save), each formula's
+cached result read in the same pass, numbers in date-formatted cells loaded as the numbers the
+file holds and saved back unchanged (openpyxl alone turns one outside Excel's date range,
+20211115 say, into #VALUE! and writes that over it), and saved whole.
 
 Saves are atomic (a temporary file beside the workbook, then `os.replace`), go through a
 symbolic link to the shared file it names, keep its owner, group and mode, and are refused while
@@ -15,20 +19,18 @@ another program saved the file since it was read — checked again at the very l
 from __future__ import annotations
 
 import datetime as dt
-
 import os
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._reader import VALUE_TAG, WorksheetReader
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
-from openpyxl.utils.datetime import from_excel
+from openpyxl.xml.constants import SHARED_STRINGS
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -45,12 +47,13 @@ from automation.errors import SourceError, SourceLockedError
 from automation.files import as_created, keep_ownership
 from automation.sheets import (FLAG_SHADE, GROUP_SHADES, STATUS_CHART, STATUS_CHART_COLOURS, TIER_CHART, ColumnLayout,
                                Formula, Layout, OverviewLayout, SheetUpdate, Snapshot, TabData, TabLayout,
-                               column_letter, header_cell_is_free)
+                               column_letter, header_cell_is_free, link_target)
+from automation.sheets import xlsx_patch, xlsx_read
 from automation.sheets.headers import repair_headers
+from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, string_table, trim
 from automation.text import fold, title_like
 
 TEMP_SUFFIX = ".tmp"
-NO_CELLS: list[Any] = []  # shared by every row that holds nothing (never written to)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="E7E6E6")
 FLAG_CELL_FILL = PatternFill("solid", fgColor=FLAG_SHADE)
@@ -76,10 +79,28 @@ class Workbook:
         self._signature: tuple[int, int] | None = None
         self._created = False
         self._cached: dict[str, dict[tuple[int, int], Any]] = {}  # tab → (row, column) → a formula's last value
+        self._package: xlsx_read.Package | None = None  # what the last read found where, for a patch
+        self._snapshot: Snapshot | None = None  # what the last read read
 
     # ------------------------------------------------------------ reading
 
     def read(self) -> Snapshot:
+        if not self.read_only:
+            self._refuse_if_locked()
+        if not self.path.exists():
+            raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
+        try:
+            signature = self._stat()
+            snapshot, self._package = xlsx_read.read(self.path)
+        except OSError as exc:
+            raise SourceError(f"Không đọc được '{self.path}': {exc.strerror or exc}.") from None
+        except Exception:  # a shape the reader does not know, or a broken file: openpyxl reads it, or says why not
+            self._package = None
+            return self._read_with_openpyxl()
+        self._book, self._snapshot, self._signature = None, snapshot, signature
+        return snapshot
+
+    def _read_with_openpyxl(self) -> Snapshot:
         book = self._load()
         tabs: dict[str, TabData] = {}
         for ws in book.worksheets:
@@ -97,7 +118,7 @@ class Workbook:
                     formulas.append((r, c, text))
                     value = None
                 elif cell.data_type == "n" and isinstance(value, (int, float)) and getattr(cell, "is_date", False):
-                    value = _as_date(value)
+                    value = as_date(value)
                 if rows[r] is NO_CELLS:
                     rows[r] = []
                 row = rows[r]
@@ -107,8 +128,8 @@ class Workbook:
             for r, c, text in formulas:
                 value = cached.get((r, c))
                 rows[r][c] = Formula(text) if value is None else value
-            tabs[ws.title] = TabData(ws.title, _trim(rows), tuple(
-                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges))
+            tabs[ws.title] = TabData(ws.title, trim(rows), tuple(sorted(
+                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges)))
         return Snapshot(tabs)
 
     def _load(self) -> openpyxl.Workbook:
@@ -132,7 +153,16 @@ class Workbook:
     # ------------------------------------------------------------ writing
 
     def write(self, update: SheetUpdate) -> None:
-        book = self._book or self._load()
+        if self._package is not None and self._snapshot is not None and not self.read_only:
+            try:
+                parts = xlsx_patch.patch(self.path, self._package, self._snapshot, update)
+            except xlsx_patch.CannotPatch:
+                parts = None
+            if parts is not None:
+                self._save(lambda temp: xlsx_patch.write(self.path, temp, parts))
+                self._package = self._snapshot = None  # the file has changed: the next write reads it again
+                return
+        book = self._book or self._load_as_read()
         for tab in update.tabs:
             ws = book[tab.title]
             for position, header in tab.new_headers.items():
@@ -156,7 +186,7 @@ class Workbook:
                     if (cell.value or "") != value:
                         _set_text(cell, value)
                         if key == "document":  # a relative link: opens the summary beside the workbook
-                            cell.hyperlink = _link_target(value) or None
+                            cell.hyperlink = link_target(value) or None
                             cell.style = "Hyperlink" if value else "Normal"
                         cell.fill = FLAG_CELL_FILL
                         cell.alignment = WRAPPED if key in ("messages", "document") else TOP
@@ -183,9 +213,19 @@ class Workbook:
             for c in range(1, len(update.log_header) + 1):
                 _style_header(log.cell(1, c), flag=True)
         _write_row(log, log.max_row + 1, update.log_row)
-        self._save(book)
+        self._save(book.save)
 
-    def _save(self, book: openpyxl.Workbook) -> None:
+    def _load_as_read(self) -> openpyxl.Workbook:
+        """openpyxl's load of the file the last read read (refused if another program saved it since)."""
+        read = self._signature
+        book = self._load()
+        if read is not None and self._signature != read:
+            self._signature = read
+            self._refuse_if_changed()
+        return book
+
+    def _save(self, save: Callable[[str], None]) -> None:
+        """`save(path)` writes the whole workbook to a temporary file; it then takes the file's place."""
         if self.read_only:
             raise SourceError(f"Bảng tính '{self.path}' được mở chỉ để đọc; không ghi gì.")
         self._refuse_if_locked()
@@ -200,7 +240,7 @@ class Workbook:
                               f"'{target.parent}'); chưa ghi gì.") from None
         os.close(fd)
         try:
-            book.save(temp)
+            save(temp)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
             if target.exists():
@@ -230,7 +270,7 @@ class Workbook:
         """Start an empty workbook file (for setup on a path that does not exist yet)."""
         book = openpyxl.Workbook()
         self._book, self._signature, self._created = book, None, True
-        self._save(book)
+        self._save(book.save)
 
     def setup(self, layout: Layout) -> list[str]:
         if not self.path.exists():
@@ -252,7 +292,7 @@ class Workbook:
         if self._created and "Sheet" in book.sheetnames and all(t.title != "Sheet" for t in layout.tabs):
             book.remove(book["Sheet"])  # openpyxl's placeholder in a workbook setup just created
         if changes:
-            self._save(book)
+            self._save(book.save)
         return changes
 
     # ------------------------------------------------------------ helpers
@@ -274,11 +314,6 @@ class Workbook:
                     "hãy đóng tệp rồi chạy lại — nếu không ai đang mở, xóa tệp khóa đó.")
 
 
-def _link_target(path: str) -> str:
-    """A relative path as a link target: '%' and '#' in a name would read as an escape and a fragment."""
-    return path.replace("%", "%25").replace("#", "%23")
-
-
 class _NumbersStayNumbers(ExcelReader):
     """openpyxl's reader, with three changes for thidua's one read:
 
@@ -287,7 +322,7 @@ class _NumbersStayNumbers(ExcelReader):
       to 59), which the save then writes over what the unit typed;
     - the cached result of each formula (the `<v>` beside its `<f>`, which openpyxl drops when it
       keeps formulas) is kept in `cached_values`: no second pass over the file for them;
-    - the shared strings are read by `_string_table`, the same text at a fraction of the cost."""
+    - the shared strings are read by `xlsx_read.string_table`, the same text at a fraction of the cost."""
 
     cached_values: dict[str, dict[tuple[int, int], Any]]
 
@@ -295,7 +330,7 @@ class _NumbersStayNumbers(ExcelReader):
         part = self.package.find(SHARED_STRINGS)
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
-                self.shared_strings = _string_table(source)
+                self.shared_strings = string_table(source)
 
     def read_worksheets(self) -> None:
         state = vars(self.wb)  # openpyxl 3.1's private `_date_formats`: the style ids it converts to dates
@@ -312,7 +347,8 @@ class _NumbersStayNumbers(ExcelReader):
                 def parse_cell(element: Any) -> dict[str, Any]:
                     cell = parse(element)
                     if cell["data_type"] == "f":
-                        value = _cached_value(element, cell["style_id"] in formats)
+                        value = cached_value(element.findtext(VALUE_TAG), element.get("t", "n"),
+                                             cell["style_id"] in formats)
                         if value is not None:
                             cached[(cell["row"] - 1, cell["column"] - 1)] = value
                     return cell
@@ -329,70 +365,12 @@ class _NumbersStayNumbers(ExcelReader):
             excel_reader["WorksheetReader"] = plain
 
 
-def _cached_value(element: Any, is_date: bool) -> Any:
-    """A formula cell's last computed value as the office suite that saved the file wrote it."""
-    raw = element.findtext(VALUE_TAG)
-    if raw is None or raw == "":
-        return None
-    kind = element.get("t", "n")
-    if kind == "b":
-        return raw == "1"
-    if kind in ("str", "e", "inlineStr"):
-        return raw
-    try:
-        number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-    except ValueError:
-        return raw
-    return _as_date(number) if is_date else number
-
-
-SI, T, R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
-
-
-def _string_table(source: Any) -> list[str]:
-    """The shared strings as openpyxl's `read_string_table` gives them (the plain text of each item,
-    its runs joined, phonetic guides left out, `x005F_` removed), without building a Text object
-    for each: on a campaign workbook those objects were a third of the load."""
-    strings = []
-    for _, node in iterparse(source):
-        if node.tag == SI:
-            plain = node.find(T)
-            parts = [plain.text or ""] if plain is not None else []
-            parts += [(run.findtext(T) or "") for run in node.iterfind(R)]
-            strings.append("".join(parts).replace("x005F_", ""))
-            node.clear()
-    return strings
-
-
-def _as_date(serial: float) -> Any:
-    """A date-formatted number as the date it stands for, or the number itself outside Excel's dates."""
-    try:
-        return from_excel(serial)
-    except (OverflowError, ValueError):
-        return serial
-
-
 def _title_like(book: openpyxl.Workbook, title: str) -> str:
     return title_like(book.sheetnames, title)
 
 
 def _tab(book: openpyxl.Workbook, title: str) -> Worksheet:
     return book[title] if title in book.sheetnames else book.create_sheet(title)
-
-
-def _trim(rows: list[list[Any]]) -> list[list[Any]]:
-    """Drop trailing blank cells and rows, as the Sheets API does."""
-    def blank(v: Any) -> bool:
-        return v is None or v == ""
-    out = []
-    for row in rows:
-        end = len(row)
-        while end and blank(row[end - 1]):
-            end -= 1
-        out.append(row if end == len(row) else row[:end])  # rows already trim (NO_CELLS too) are not copied
-    while out and not out[-1]:
-        out.pop()
-    return out
 
 
 def _set_text(cell: Any, value: Any) -> None:
