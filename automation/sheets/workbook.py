@@ -49,6 +49,7 @@ from automation.sheets import (FLAG_SHADE, GROUP_SHADES, STATUS_CHART, STATUS_CH
                                Formula, Layout, OverviewLayout, SheetUpdate, Snapshot, TabData, TabLayout,
                                column_letter, header_cell_is_free, link_target)
 from automation.sheets import xlsx_patch, xlsx_read
+from automation.sheets.xlsx_patch import LINE_HEIGHT, MAX_ROW_HEIGHT
 from automation.sheets.headers import repair_headers
 from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, string_table, trim
 from automation.text import fold, title_like
@@ -61,8 +62,6 @@ MONEY = "[$-42A]#,##0"  # thousands grouped with dots whatever the reader's loca
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")  # a short value beside a tall wrapped one: read on the same line
 LAST_ROW = 1_048_576  # dropdowns reach every row a unit can type in
-LINE_HEIGHT = 15.0  # points per line of 11 pt text
-MAX_ROW_HEIGHT = 409.0  # the most a spreadsheet row may be
 HEADER_FONT = Font(name="Times New Roman", bold=True)
 CHECKBOX_CHOICES = ("Có", "Không")
 
@@ -85,10 +84,7 @@ class Workbook:
     # ------------------------------------------------------------ reading
 
     def read(self) -> Snapshot:
-        if not self.read_only:
-            self._refuse_if_locked()
-        if not self.path.exists():
-            raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
+        self._refuse_unless_readable()
         try:
             signature = self._stat()
             snapshot, self._package = xlsx_read.read(self.path)
@@ -133,10 +129,7 @@ class Workbook:
         return Snapshot(tabs)
 
     def _load(self) -> openpyxl.Workbook:
-        if not self.read_only:
-            self._refuse_if_locked()
-        if not self.path.exists():
-            raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
+        self._refuse_unless_readable()
         try:
             signature = self._stat()
             reader = _NumbersStayNumbers(self.path)
@@ -296,6 +289,13 @@ class Workbook:
         return changes
 
     # ------------------------------------------------------------ helpers
+
+    def _refuse_unless_readable(self) -> None:
+        """Before a read: the file is there, and no office suite holds it (unless only reading)."""
+        if not self.read_only:
+            self._refuse_if_locked()
+        if not self.path.exists():
+            raise SourceError(f"Không tìm thấy tệp bảng tính '{self.path}'.")
 
     def _stat(self) -> tuple[int, int]:
         st = self.path.stat()

@@ -37,8 +37,8 @@ from automation.sheets.xlsx_read import COLUMNS, Package, SheetIndex, lines_of, 
 from automation.text import title_like
 from automation.zip_entries import ENTRY_DATE, Entry, add, as_stored, compressed
 
-LINE_HEIGHT = 15.0  # points per line of 11 pt text (as `workbook.fit_row_heights`)
-MAX_ROW_HEIGHT = 409.0
+LINE_HEIGHT = 15.0  # points per line of 11 pt text (`workbook.fit_row_heights` too)
+MAX_ROW_HEIGHT = 409.0  # the most a spreadsheet row may be
 WRAPPED = (("vertical", "top"), ("wrapText", "1"))  # `workbook.WRAPPED`, as the styles part says it
 TOP = (("vertical", "top"),)  # `workbook.TOP`
 WRAPPED_FLAGS = ("messages", "document")  # the flag columns whose text wraps (the others: TOP)
