@@ -49,9 +49,9 @@ from automation.sheets import (FLAG_SHADE, GROUP_SHADES, STATUS_CHART, STATUS_CH
                                Formula, Layout, OverviewLayout, SheetUpdate, Snapshot, TabData, TabLayout,
                                column_letter, header_cell_is_free, link_target)
 from automation.sheets import xlsx_patch, xlsx_read
-from automation.sheets.xlsx_patch import LINE_HEIGHT, MAX_ROW_HEIGHT
+from automation.sheets.xlsx_patch import LINE_HEIGHT, row_height
 from automation.sheets.headers import repair_headers
-from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, string_table, trim
+from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, lines_of, string_table, trim
 from automation.text import fold, title_like
 
 TEMP_SUFFIX = ".tmp"
@@ -653,10 +653,10 @@ def fit_row_heights(ws: Worksheet, rows: list[int] | range) -> int:
         if wrap:
             if (characters := per_line.get(column)) is None:
                 characters = per_line[column] = max(int(_width(ws, column - 1) * 1.1), 1)
-            lines[row] = max(lines[row], sum(max(1, -(-len(part) // characters)) for part in cell.value.split("\n")))
+            lines[row] = max(lines[row], lines_of(cell.value, characters))
     changed = 0
     for row, count in lines.items():
-        height = min(count * LINE_HEIGHT, MAX_ROW_HEIGHT) if count > 1 else None
+        height = row_height(count)
         if ws.row_dimensions[row].height != height:
             ws.row_dimensions[row].height = height
             changed += 1

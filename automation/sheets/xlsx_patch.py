@@ -232,7 +232,7 @@ def _patched(data: bytes, index: SheetIndex, package: Package, edits: _SheetEdit
         height = index.heights.get(row)
         if row in edits.refit:
             held = lines[row] if row in lines else index.lines.get(row, {})
-            height = _height(max(held.values(), default=1))
+            height = row_height(max(held.values(), default=1))
         if row in rows:
             start, tag_end, end = rows[row]
             if height != index.heights.get(row):
@@ -286,7 +286,8 @@ def _count_lines(lines: dict[int, dict[int, int]], index: SheetIndex, package: P
         held[column] = lines_of(value, index.characters_per_line(column))
 
 
-def _height(lines: int) -> float | None:
+def row_height(lines: int) -> float | None:
+    """A row as tall as its lines of wrapped text (None: the default height)."""
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
