@@ -16,7 +16,7 @@ from typing import Any
 
 from automation.cells import is_blank, parse_cell
 from automation.errors import SourceError
-from automation.memory import Memory
+from automation.memory import Memory, exact_key
 from automation.nomination import Cell, Intake, Nomination, TabProblem, Unit, UnitTab
 from automation.record_ids import UNIT_CODE
 from automation.schema import Key, RegistryKey, Schema, locate_columns
@@ -158,22 +158,22 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     nominations: list[Nomination] = []
     stale: list[tuple[int, Mapping[str, str]]] = []
     columns_at = [(c, headers.positions[c.key]) for c in schema.nomination_columns if c.key in headers.positions]
-    layout = tuple(position for _, position in columns_at)  # the header's order: part of what a row was read as
-    # The tab and its header's order as one string: a string keeps its hash, a tuple of 20 positions
-    # would be hashed again for every row's lookup in the memory.
-    where_read = f"{data.title}\x00{layout}"
+    layout = tuple(position for _, position in columns_at)  # where each nomination column is, in the schema's order
+    # Where the memory keeps the tab's rows: the tab, its unit, where its columns are. One string:
+    # it keeps its hash, a tuple of positions would be hashed again for every row.
+    where = (f"{data.title}\x00{[(c.key, at) for c, at in columns_at]}\x00{sorted(flag_columns.items())}\x00"
+             f"{unit_positions}\x00{unit!r}")
     unit_at = [headers.positions[k] for k in unit_keys]
     flag_at = list(flag_columns.items())
-    for index in range(1, len(data.rows)):
-        row = data.rows[index]
-        if not row and not merged:  # nothing there (most of a sheet with a stray cell far below)
-            continue
+
+    def nomination_at(index: int, row: list[Any]) -> Nomination | None:
+        """The row's nomination; None for a row the unit left blank (flags left on it are stale)."""
         width = len(row)
         flags = {key: _flag_text(row[at] if at < width else None) for key, at in flag_at}
         if all(is_blank(row[at] if at < width else None) for at in unit_at):
             if any(flags[k] for k in flags if k != Key.RECORD_ID):
                 stale.append((index + 1, flags))
-            continue
+            return None
         values = [row[at] if at < width else None for at in layout]
         merged_keys: tuple[str, ...] = ()
         if merged:
@@ -189,12 +189,26 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
         cells: Mapping[str, Cell]
         if memory is None:
             cells, fingerprint = parse(), row_fingerprint(row, unit_positions)
-        else:  # what was read (its repr tells 1, 1.0, True and '1' apart), where, and in which columns
-            cells = memory.cells((where_read, index, id_merged, merged_keys, repr(values)), parse)
+        else:  # what was read (1, 1.0, True and '1' told apart), where, and in which columns
+            cells = memory.cells(where, index, (id_merged, merged_keys, exact_key(values)), parse)
             fingerprint = (row_fingerprint(row, unit_positions) if merged else  # else the unit's cells are in the key
                            memory.fingerprint(cells, partial(row_fingerprint, row, unit_positions)))
-        nominations.append(Nomination(unit, data.title, index + 1, cells, flags, merged_keys, fingerprint,
-                                      id_merged))
+        return Nomination(unit, data.title, index + 1, cells, flags, merged_keys, fingerprint, id_merged)
+
+    # A row no merge reaches is what its own cells make it: one the memory has seen, flags and all,
+    # at the same place, is the same nomination again.
+    alone = memory is not None and not merged and not mixed
+    for index in range(1, len(data.rows)):
+        row = data.rows[index]
+        if not row and not merged:  # nothing there (most of a sheet with a stray cell far below)
+            continue
+        if alone:
+            assert memory is not None
+            nomination = memory.row(where, index, exact_key(row), partial(nomination_at, index, row))
+        else:
+            nomination = nomination_at(index, row)
+        if nomination is not None:
+            nominations.append(nomination)
     return UnitTab(unit, data.title, flag_columns, new_headers, tuple(nominations), tuple(stale),
                    unit_positions, headers.notice_at)
 

@@ -49,6 +49,9 @@ class Match:
     uncounted: tuple[int, ...] = ()  # the person's rows that do not count yet (a problem to fix)
 
 
+NO_MATCH = Match()
+
+
 class RegisterIndex:
     """The register by name (folded) and by personal code."""
 
@@ -189,7 +192,7 @@ class HistoryLookup:
     def of(self, n: Nomination) -> Match:
         """The nominee's rows of the register (none when the register is absent or unreadable)."""
         if not self.register.readable or not n.value(Key.NAME):
-            return Match()
+            return NO_MATCH
         nominee = self.nominee(n)
         if nominee not in self._matches:
             self._matches[nominee] = self._index.match(nominee)

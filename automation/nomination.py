@@ -8,7 +8,7 @@ record ids, the documents, the flags and the overview. Nothing here reads or com
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 RowKey = tuple[str, int]  # (tab title, sheet row): where a nomination was read
@@ -57,13 +57,14 @@ class Nomination:
     fingerprint: str = ""  # the unit's cells as read (sheets.row_fingerprint)
     id_cell_merged: bool = False  # its Mã hồ sơ cell is merged with another column's: no id can be kept there
 
+    key: RowKey = field(init=False, repr=False, compare=False)  # (tab, row): made once, asked for everywhere
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.tab, self.row))
+
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
         return cell.value if cell else None
-
-    @property
-    def key(self) -> RowKey:
-        return (self.tab, self.row)
 
     @property
     def where(self) -> str:

@@ -25,24 +25,26 @@ LOG_HEADER = [
 
 
 def count_units(intake: Intake, verdicts: Iterable[Verdict]) -> list[UnitCounts]:
-    by_tab: dict[str, list[Verdict]] = {}
-    for verdict in verdicts:
-        by_tab.setdefault(verdict.nomination.tab, []).append(verdict)
+    """Each unit's rows, statuses, proposals, approvals and reviews: one pass over the verdicts."""
     problems = {p.unit.code: p.message for p in intake.problems if p.unit}
-    tabs = {t.unit.code: t.title for t in intake.tabs}
-    counts = []
-    for unit in intake.units:
-        mine = by_tab.get(tabs.get(unit.code, ""), [])
-        counts.append(UnitCounts(
-            unit.code, unit.name, unit.tab, len(mine),
-            Counter(v.status for v in mine),
-            Counter(v.nomination.value(Key.AWARD) for v in mine if v.nomination.value(Key.AWARD)),
-            Counter(v.nomination.value(Key.AWARD) for v in mine if v.included),
-            problems.get(unit.code, ""),
-            Counter((v.nomination.value(Key.AWARD), v.review) for v in mine
-                    if v.review is not None and v.nomination.value(Key.AWARD)),
-        ))
-    return counts
+    code_of = {t.title: t.unit.code for t in intake.tabs}
+    tally: dict[str, tuple[Counter[Status], Counter[str], Counter[str], Counter[tuple[str, ReviewState]]]] = {
+        unit.code: (Counter(), Counter(), Counter(), Counter()) for unit in intake.units}
+    for verdict in verdicts:
+        counters = tally.get(code_of.get(verdict.nomination.tab, ""))
+        if counters is None:
+            continue
+        statuses, proposed, included, reviews = counters
+        statuses[verdict.status] += 1
+        if tier := verdict.nomination.value(Key.AWARD):
+            proposed[tier] += 1
+            if verdict.included:
+                included[tier] += 1
+            if verdict.review is not None:
+                reviews[(tier, verdict.review)] += 1
+    return [UnitCounts(unit.code, unit.name, unit.tab, statuses.total(), statuses, proposed, included,
+                       problems.get(unit.code, ""), reviews)
+            for unit in intake.units for statuses, proposed, included, reviews in [tally[unit.code]]]
 
 
 def _header_groups(campaign: Campaign) -> list[list[str]]:

@@ -209,7 +209,7 @@ def _groups_of_same_nominee(nominations: list[Nomination], ctx: Context) -> list
     groups: dict[tuple[str, str, str], list[Nomination]] = defaultdict(list)
     memory = ctx.memory
     for n in nominations:
-        key = nominee_key(n) if memory is None else memory.nominee(n.cells, partial(nominee_key, n))
+        key = nominee_key(n) if memory is None else memory.nominee(n, nominee_key)
         if key is not None:
             groups[key].append(n)
     return [g for g in groups.values() if len(g) > 1]
@@ -323,18 +323,24 @@ ROW_RULES: tuple[RowRule, ...] = (
 CROSS_RULES: tuple[CrossRule, ...] = (duplicate_nominees, nominee_in_two_tiers, tier_criteria)
 
 
-def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, list[Finding]]:
-    """Every finding of every rule, keyed by (tab, row)."""
+def check(nominations: Iterable[Nomination], ctx: Context) -> dict[RowKey, tuple[Finding, ...]]:
+    """Every finding of every rule, keyed by (tab, row). With a memory, a row's own findings are
+    the tuple worked out when it was last judged: a row no cross-row rule speaks of gets that tuple."""
     nominations = list(nominations)
-    findings: dict[RowKey, list[Finding]] = {}
-    for n in nominations:
-        def judge(n: Nomination = n) -> list[Finding]:
-            return [finding for rule in ROW_RULES for finding in rule(n, ctx)]
-        findings[n.key] = list(judge() if ctx.memory is None else ctx.memory.row_findings(n.cells, judge))
+    judge = partial(_row_findings, ctx=ctx)
+    memory = ctx.memory
+    findings = {n.key: judge(n) if memory is None else memory.row_findings(n, judge) for n in nominations}
+    crossed: dict[RowKey, list[Finding]] = defaultdict(list)
     for cross in CROSS_RULES:
         for n, finding in cross(nominations, ctx):
-            findings[n.key].append(finding)
+            crossed[n.key].append(finding)
+    for key, more in crossed.items():
+        findings[key] += tuple(more)
     return findings
+
+
+def _row_findings(n: Nomination, ctx: Context) -> tuple[Finding, ...]:
+    return tuple(finding for rule in ROW_RULES for finding in rule(n, ctx))
 
 
 def summary_ready(n: Nomination, findings: Iterable[Finding], ctx: Context) -> bool:

@@ -39,7 +39,7 @@ from automation.nomination import Intake, Nomination, RowKey
 from automation.overview import LOG_HEADER, count_units, log_row, overview_layout, overview_table
 from automation.publish import publish
 from automation.record_ids import IdRegister
-from automation.register import Register, read_register
+from automation.register import Record, Register, read_register
 from automation.render import Renderer
 from automation.schema import Schema
 from automation.sheets import SheetUpdate, Snapshot, Spreadsheet
@@ -87,14 +87,13 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
     lookup = HistoryLookup(history, schema)
     context = rules.Context(campaign, schema, now.date(), memory, lookup)
     findings = rules.check(intake.nominations, context)
+    verdict = partial(_verdict, context=context, memory=memory)
     verdicts = {}
     for n in intake.nominations:
-        found = tuple(findings[n.key])
-        outcome = (_outcome(n, found, context) if memory is None else
-                   memory.outcome(n.cells, found, partial(_outcome, n, found, context)))
-        status, included, ready, review, standing = outcome
-        verdicts[n.key] = Verdict(n, ids[n.key], found, status, included, ready, review, standing,
-                                  lookup.of(n).records)
+        key = n.key
+        found, record_id, records = findings[key], ids[key], lookup.of(n).records
+        verdicts[key] = (verdict(n, found, record_id, records) if memory is None else
+                         memory.verdict(n, found, record_id, records, verdict))
     problems = [p.message for p in intake.problems]
     whole = not any(p.always_blocks or (p.unit is not None and register.issued_for(p.unit.code) > 0)
                     for p in intake.problems)
@@ -113,6 +112,14 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
     )
     report.seconds = time.perf_counter() - started
     return Evaluation(intake, verdicts, register, report, whole, history, snapshot)
+
+
+def _verdict(n: Nomination, found: tuple[Finding, ...], record_id: str, records: tuple[Record, ...], *,
+             context: rules.Context, memory: Memory | None) -> Verdict:
+    outcome = _outcome(n, found, context) if memory is None else memory.outcome(n, found, partial(_outcome,
+                                                                                                   context=context))
+    status, included, ready, review, standing = outcome
+    return Verdict(n, record_id, found, status, included, ready, review, standing, records)
 
 
 def _outcome(n: Nomination, found: tuple[Finding, ...], context: rules.Context

@@ -17,15 +17,17 @@ NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm 
 
 def _sheet(schema, rows_per_tab: int, rng: random.Random) -> MemorySheet:
     tabs = {"Đơn vị": registry(("GD", "Gò Dầu"), ("TC", "Tân Châu"))}
+    flags = [c.header for c in schema.flag_columns]
     for tab in ("Gò Dầu", "Tân Châu"):
-        tabs[tab] = [headers(schema)] + [as_cells(schema, valid_row(name=f"Người {tab} {i}", seq=i + 1))
-                                         for i in range(rows_per_tab)]
+        tabs[tab] = [headers(schema) + flags] + [as_cells(schema, valid_row(name=f"Người {tab} {i}", seq=i + 1))
+                                                 for i in range(rows_per_tab)]
     return MemorySheet(tabs)
 
 
 def _edit(schema, sheet: MemorySheet, rng: random.Random) -> None:
     """One edit a unit or the Office makes: a value typed, fixed, cleared; a row added or emptied;
-    a nominee made a duplicate of another (or no longer one)."""
+    a nominee made a duplicate of another (or no longer one); a flag or an id typed over; columns
+    swapped; a unit renamed in the registry; cells merged or unmerged."""
     tab = rng.choice(["Gò Dầu", "Tân Châu"])
     rows = sheet.tabs[tab]
     head = rows[0]
@@ -33,33 +35,56 @@ def _edit(schema, sheet: MemorySheet, rng: random.Random) -> None:
     if kind < 0.1:
         rows.append(as_cells(schema, valid_row(name=rng.choice(NAMES))))
         return
+    if kind < 0.14:  # the unit swaps two of its columns, header and cells (or, by mistake, the titles only)
+        a, b = rng.sample(range(len(head)), 2)
+        for row in rows if kind < 0.125 else [head]:
+            row.extend([None] * (len(head) - len(row)))
+            row[a], row[b] = row[b], row[a]
+        return
+    if kind < 0.17:  # the registry names the unit anew
+        sheet.tabs["Đơn vị"][rng.randint(1, 2)][1] = rng.choice(["Viện KSND huyện", "VKSND Gò Dầu", "Tân Châu"])
+        return
+    if kind < 0.2:  # a unit cell merged down over the next row, or every merge undone
+        r = rng.randrange(1, len(rows) - 1)
+        column = head.index(rng.choice(["Giới tính", "Đơn vị công tác", "Mã hồ sơ"]))
+        sheet.merges[tab] = () if sheet.merges.get(tab) else ((r, column, r + 1, column),)
+        return
     r = rng.randrange(1, len(rows))
     row = rows[r]
     row.extend([None] * (len(head) - len(row)))
+    if kind < 0.25:
+        rows[r] = [None] * len(head)  # emptied
+        return
+    if kind < 0.35:  # a flag typed over: another row's id pasted, a status written by hand
+        other = rows[rng.randrange(1, len(rows))]
+        other.extend([None] * (len(head) - len(other)))
+        column, value = rng.choice([("Mã hồ sơ", other[head.index("Mã hồ sơ")]), ("Mã hồ sơ", "GD-0007"),
+                                    ("Mã hồ sơ", None), ("Trạng thái", "Hợp lệ"), ("Nội dung cần sửa", "x")])
+        row[head.index(column)] = value
+        return
     column, value = rng.choice([
         ("Họ và tên / Tên tập thể", rng.choice(NAMES)), ("Hình thức đề nghị", rng.choice([HCLD, BK_TTG, BK_VKSTC,
                                                                                             GIAY_KHEN, "Huy chương"])),
-        ("Giới tính", rng.choice(["Nam", "Nữ", "?", None])), ("Năm sinh", rng.choice([1980, "1980", 1890, None])),
-        ("Số bộ hồ sơ bản chính đã nộp", rng.choice([0, 1, 3, "một"])),
+        ("Giới tính", rng.choice(["Nam", "Nữ", "?", None])), ("Năm sinh", rng.choice([1980, "1980", 1980.0, 1890,
+                                                                                        None])),
+        ("Số bộ hồ sơ bản chính đã nộp", rng.choice([0, 1, 1.0, True, 3, -0.0, 0.0, "một"])),
         ("Ý kiến thẩm định", rng.choice(["Đồng ý", "Không đồng ý", None])),
     ])
-    if kind < 0.15:
-        rows[r] = [None] * len(head)  # emptied
-        return
     row[head.index(column)] = value
 
 
 def _outcome(evaluation):
-    return {key: (v.record_id, v.findings, v.status, v.included, v.summary_ready, v.review, v.standing)
+    return {key: (v.nomination, v.record_id, v.findings, v.status, v.included, v.summary_ready, v.review, v.standing,
+                  v.history)
             for key, v in evaluation.verdicts.items()}
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_remembering_judges_exactly_as_judging_everything_on_random_edits(schema, campaign, seed):
     rng = random.Random(seed)
     sheet = _sheet(schema, 30, rng)
     memory = Memory()
-    for step in range(12):
+    for step in range(16):
         remembered = evaluate(sheet, campaign, schema, now=NOW, memory=memory)
         afresh = evaluate(sheet, campaign, schema, now=NOW)
         assert _outcome(remembered) == _outcome(afresh), f"seed {seed}, step {step}"
@@ -84,3 +109,31 @@ def test_a_steady_state_sync_parses_and_judges_only_the_changed_rows(schema, cam
     assert duplicates == {("Gò Dầu", 5), ("Tân Châu", 8)}  # the pair, and only the pair (rows 1-based, header 1)
     evaluate(sheet, campaign, schema, now=NOW + dt.timedelta(days=1), memory=memory)
     assert memory.parsed == 200  # another day: dates are judged against it, everything again
+
+
+def test_a_row_is_read_again_when_only_its_tabs_titles_move(schema, campaign):
+    """Same cells, flags at other places: the nomination is read anew, not remembered."""
+    sheet = _sheet(schema, 3, random.Random(2))
+    head, row = sheet.tabs["Gò Dầu"][0], sheet.tabs["Gò Dầu"][1]
+    status, messages = head.index("Trạng thái"), head.index("Nội dung cần sửa")
+    row.extend([None] * (len(head) - len(row)))
+    row[status], row[messages] = "Hợp lệ", "cũ"
+    memory = Memory()
+    evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    head[status], head[messages] = head[messages], head[status]
+    remembered = evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    assert remembered.verdicts[("Gò Dầu", 2)].nomination.flags["status"] == "cũ"
+    assert _outcome(remembered) == _outcome(evaluate(sheet, campaign, schema, now=NOW))
+
+
+def test_an_unchanged_sync_says_the_very_same_of_every_row(schema, campaign):
+    """Nothing changed: every verdict is the object of the last sync (nothing parsed, judged or built)."""
+    sheet = _sheet(schema, 50, random.Random(3))
+    memory = Memory()
+    first = evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    again = evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    assert first.verdicts.keys() == again.verdicts.keys()
+    assert all(again.verdicts[key] is verdict for key, verdict in first.verdicts.items())
+    sheet.tabs["Gò Dầu"][4][sheet.tabs["Gò Dầu"][0].index("Giới tính")] = "Nữ"
+    third = evaluate(sheet, campaign, schema, now=NOW, memory=memory)
+    assert [key for key, verdict in third.verdicts.items() if verdict is not again.verdicts[key]] == [("Gò Dầu", 5)]

@@ -27,7 +27,7 @@ def run(rule, ctx, schema, **changes):
 
 def test_a_valid_row_passes_every_rule(ctx, schema):
     n = nomination(schema)
-    assert rules.check([n], ctx) == {(n.tab, n.row): []}
+    assert rules.check([n], ctx) == {(n.tab, n.row): ()}
 
 
 @pytest.mark.parametrize("changes, expected", [
