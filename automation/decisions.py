@@ -87,7 +87,7 @@ def record_decisions(snapshot: Snapshot, verdicts: list[Verdict], register: Regi
     problems: list[str] = []
     already = 0
     stamp = now.strftime(TIMESTAMP)
-    for index in range(1, len(tab.rows)):
+    for index in tab.holding(1):
         raw_row = tab.rows[index]
         raws = {c.key: (raw_row[p] if p < len(raw_row) else None) for c, p in at}
         if all(is_blank(v) for v in raws.values()):

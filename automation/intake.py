@@ -85,7 +85,8 @@ def _read_registry(tab: TabData, schema: Schema, problems: list[TabProblem]) -> 
     codes: set[str] = set()
     tab_names: set[str] = set()
     kinds = {fold(k): k for c in schema.registry_columns if c.key == RegistryKey.KIND for k in c.choices}
-    for number, row in enumerate(tab.rows[1:], start=2):
+    for index in tab.holding(1):
+        row, number = tab.rows[index], index + 1
         values = {key: clean(str(_at(row, at) or "")) for key, at in headers.positions.items()}
         get = values.get
         code, name, title = get(RegistryKey.CODE, ""), get(RegistryKey.NAME, ""), get(RegistryKey.TAB, "")
@@ -198,10 +199,12 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     # A row no merge reaches is what its own cells make it: one the memory has seen, flags and all,
     # at the same place, is the same nomination again.
     alone = memory is not None and not merged and not mixed
-    for index in range(1, len(data.rows)):
+    # The rows that hold anything (a stray value far below is one more), and those a merge reaches.
+    indexes = data.holding(1)
+    if merged:
+        indexes = sorted(set(indexes).union(r for r, _ in merged if r < len(data.rows)))
+    for index in indexes:
         row = data.rows[index]
-        if not row and not merged:  # nothing there (most of a sheet with a stray cell far below)
-            continue
         if alone:
             assert memory is not None
             nomination = memory.row(where, index, exact_key(row), partial(nomination_at, index, row))

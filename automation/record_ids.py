@@ -38,7 +38,7 @@ class IdRegister:
         except ValueError:
             return cls({})
         issued: dict[str, int] = {}
-        for row in overview.rows[1:]:
+        for row in map(overview.rows.__getitem__, overview.holding(1)):
             code = row[code_at] if code_at < len(row) else None
             count = row[issued_at] if issued_at < len(row) else None
             if isinstance(code, str) and UNIT_CODE.match(code.strip()) and isinstance(count, (int, float)) \

@@ -130,7 +130,7 @@ def read_register(snapshot: Snapshot, schema: Schema, *, today: dt.date) -> Regi
     positions = tuple(sorted(p for _, p in at))
     parsed: list[tuple[int, dict[str, Cell], str]] = []
     cache: dict[tuple[int, type, Any], Cell] = {}
-    for index in range(1, len(data.rows)):
+    for index in data.holding(1):
         row = data.rows[index]
         width = len(row)
         # Only the cells that hold something are parsed (a register row leaves half its columns blank);

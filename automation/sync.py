@@ -83,7 +83,8 @@ def _evaluate(sheet: Spreadsheet, campaign: Campaign, schema: Schema, now: dt.da
         history = read_history()
     else:  # the register changes rarely: re-read only when its cells did
         tab = find_tab(snapshot, schema.tabs["register"])
-        history = memory.table("register", (tab.title, tab.rows) if tab else None, read_history)
+        content = (tab.title, [(index, tab.rows[index]) for index in tab.holding()]) if tab else None
+        history = memory.table("register", content, read_history)
     lookup = HistoryLookup(history, schema)
     context = rules.Context(campaign, schema, now.date(), memory, lookup)
     findings = rules.check(intake.nominations, context)

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from automation.cli import main
 from automation.sheets.workbook import Workbook
 from automation.store.folder import FolderStore
-from automation.sync import sync
+from automation.sheets import Snapshot, TabData
+from automation.sync import evaluate, sync
 from tests.builders import NOW, as_cells, headers, letter, read_workbook, registry, save_workbook, valid_row
 
 
@@ -152,6 +153,38 @@ def test_a_tab_name_excel_cannot_hold_is_the_registrys_problem_not_a_crash_of_se
     assert setup.exit_code == 0, setup.output
     check = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "thidua.toml")])
     assert check.exit_code == 1 and f"'Tên tab' '{title}'" in check.output and "không mong đợi" not in check.output
+
+
+class _Untouchable(list):
+    """A row the job must not look at: any look fails the test."""
+
+    def _looked_at(self, *_: object) -> None:
+        raise AssertionError("a row that holds nothing was looked at")
+
+    __len__ = __bool__ = __getitem__ = __iter__ = _looked_at  # type: ignore[assignment]
+
+
+def test_judging_looks_only_at_the_rows_that_hold_something(campaign, schema):
+    """Between the data and a stray value in row 1,048,576 lie a million rows the reader knows are
+    empty (TabData.held): the unit tab, the registry, the register and Tổng hợp never look at one."""
+    nothing = _Untouchable()
+    far = 1_048_575
+    tabs = {"Đơn vị": registry(("GD", "P1")), "P1": [headers(schema), as_cells(schema, valid_row())]}
+    snapshot = Snapshot({title: TabData(title, rows + [nothing] * (far - len(rows)) + [[None, None, "lạc"]], (),
+                                        (*range(len(rows)), far))
+                         for title, rows in tabs.items()})
+    evaluation = evaluate(_Given(snapshot), campaign, schema, now=NOW)
+    assert sorted(evaluation.verdicts) == [("P1", 2), ("P1", far + 1)]
+
+
+class _Given:
+    name = "given"
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def read(self) -> Snapshot:
+        return self.snapshot
 
 
 def test_a_stray_value_in_the_last_row_costs_what_its_data_costs(tmp_path, campaign, schema):

@@ -82,6 +82,7 @@ def assert_read_alike(path: Path) -> list[list]:
         assert fast.tabs[title].merges == tab.merges
         rows = fast.tabs[title].rows
         assert len(rows) == len(tab.rows)
+        assert fast.tabs[title].held == tab.held == tuple(i for i, row in enumerate(rows) if row)
         for mine, theirs in zip(rows, tab.rows):
             assert len(mine) == len(theirs) and all(same(a, b) for a, b in zip(mine, theirs)), (mine, theirs)
     return rows

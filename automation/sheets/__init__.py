@@ -8,6 +8,7 @@ This module imports nothing of thidua's: every stage may use its values.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,16 @@ class TabData:
     title: str
     rows: list[list[Any]]
     merges: tuple[tuple[int, int, int, int], ...] = ()  # 0-based inclusive (top, left, bottom, right)
+    # The indexes of the rows that hold anything, top to bottom, when the reader knows them (the
+    # .xlsx: a stray value in row 1,048,576 is one more index, not a million rows to look at).
+    held: tuple[int, ...] | None = None
+
+    def holding(self, start: int = 0) -> Sequence[int]:
+        """The indexes, from `start` on, of the rows that hold anything."""
+        if self.held is None:
+            rows = self.rows
+            return [index for index in range(start, len(rows)) if rows[index]]
+        return self.held[bisect.bisect_left(self.held, start):]
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from automation.sheets import (FLAG_SHADE, GROUP_SHADES, STATUS_CHART, STATUS_CH
 from automation.sheets import xlsx_patch, xlsx_read
 from automation.sheets.xlsx_patch import LINE_HEIGHT, row_height
 from automation.sheets.headers import repair_headers
-from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, lines_of, string_table, trim
+from automation.sheets.xlsx_read import NO_CELLS, as_date, cached_value, lines_of, string_table, trimmed
 from automation.text import fold, title_like
 
 TEMP_SUFFIX = ".tmp"
@@ -124,8 +124,9 @@ class Workbook:
             for r, c, text in formulas:
                 value = cached.get((r, c))
                 rows[r][c] = Formula(text) if value is None else value
-            tabs[ws.title] = TabData(ws.title, trim(rows), tuple(sorted(
-                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges)))
+            rows, filled = trimmed(rows, {r - 1 for (r, _), _ in held})
+            tabs[ws.title] = TabData(ws.title, rows, tuple(sorted(
+                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges)), filled)
         return Snapshot(tabs)
 
     def _load(self) -> openpyxl.Workbook:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -271,6 +271,7 @@ class _SheetReader:
         self.parser: Any = None
         self.root_seen = False
         self.rows: list[list[Any]] = []  # the snapshot's values, row 1 first
+        self.filled: list[int] = []  # the indexes of the rows given cells
         self.shared_formulas: dict[str, Translator] = {}
         self.row_number = 0
         self.column = 0
@@ -414,6 +415,7 @@ class _SheetReader:
         cells = rows[row - 1]
         if cells is NO_CELLS:
             cells = rows[row - 1] = []
+            self.filled.append(row - 1)
         if column > len(cells):
             cells.extend([None] * (column - len(cells)))
         cells[column - 1] = shown
@@ -482,7 +484,8 @@ class _SheetReader:
                         index.lines.get(r + 1, {}).pop(c + 1, None)
             index.last_row = max(index.last_row, bottom + 1)
         index.merges = tuple(merges)
-        return TabData(title, trim(rows), index.merges)
+        rows, held = trimmed(rows, self.filled)
+        return TabData(title, rows, index.merges, held)
 
 
 def _bounds(reference: str) -> tuple[int, int, int, int]:
@@ -522,14 +525,22 @@ def as_date(serial: float) -> Any:
 
 def trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Drop trailing blank cells and rows, as the Sheets API does."""
-    def blank(v: Any) -> bool:
-        return v is None or v == ""
-    out = []
-    for row in rows:
+    return trimmed(list(rows), range(len(rows)))[0]
+
+
+def trimmed(rows: list[list[Any]], filled: Iterable[int]) -> tuple[list[list[Any]], tuple[int, ...]]:
+    """A reader's own rows trimmed in place, as `trim` does, and the indexes of those holding
+    anything. Only the rows `filled` (the reader put cells there) are looked at: the rest hold
+    nothing (NO_CELLS), however many there are."""
+    held = []
+    for index in sorted(filled):
+        row = rows[index]
         end = len(row)
-        while end and blank(row[end - 1]):
+        while end and (row[end - 1] is None or row[end - 1] == ""):
             end -= 1
-        out.append(row if end == len(row) else row[:end])  # rows already trim (NO_CELLS too) are not copied
-    while out and not out[-1]:
-        out.pop()
-    return out
+        if end != len(row):
+            rows[index] = row[:end] if end else NO_CELLS
+        if end:
+            held.append(index)
+    del rows[held[-1] + 1 if held else 0:]
+    return rows, tuple(held)
