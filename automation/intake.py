@@ -7,11 +7,12 @@ one broken tab does not stop the others.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
 from functools import partial
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from automation.cells import is_blank, parse_cell
@@ -152,7 +153,8 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
 
     unit_keys = [c.key for c in schema.unit_columns if c.key in headers.positions]
     unit_positions = tuple(sorted(headers.positions[k] for k in unit_keys))
-    merged = _merged_sources(data, {headers.positions[k] for k in unit_keys})
+    held = data.holding(1)  # the rows that hold anything: a row holding nothing is no nomination, merged or not
+    merged = merged_sources(data, {headers.positions[k] for k in unit_keys}, held)
     id_at, flag_positions = flag_columns[Key.RECORD_ID], set(flag_columns.values())
     mixed = [(top, left, bottom, right) for top, left, bottom, right in data.merges
              if left <= id_at <= right and not set(range(left, right + 1)) <= flag_positions]
@@ -199,11 +201,7 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
     # A row no merge reaches is what its own cells make it: one the memory has seen, flags and all,
     # at the same place, is the same nomination again.
     alone = memory is not None and not merged and not mixed
-    # The rows that hold anything (a stray value far below is one more), and those a merge reaches.
-    indexes = data.holding(1)
-    if merged:
-        indexes = sorted(set(indexes).union(r for r, _ in merged if r < len(data.rows)))
-    for index in indexes:
+    for index in held:  # a stray value far below is one more row, not a million
         row = data.rows[index]
         if alone:
             assert memory is not None
@@ -216,14 +214,18 @@ def _read_unit_tab(data: TabData, unit: Unit, schema: Schema, today: dt.date,
                    unit_positions, headers.notice_at)
 
 
-def _merged_sources(data: TabData, positions: set[int]) -> dict[tuple[int, int], Any]:
-    """Cells inside a merged range (below the header) get the value of its top-left cell."""
+def merged_sources(data: TabData, positions: set[int], held: Sequence[int]) -> dict[tuple[int, int], Any]:
+    """Cells inside a merged range (below the header), in the rows `held`, get the value of its
+    top-left cell: a range merged down to the sheet's last row costs the rows that hold something."""
     filled: dict[tuple[int, int], Any] = {}
     for top, left, bottom, right in data.merges:
+        columns = [c for c in range(left, right + 1) if c in positions]
+        if not columns:
+            continue
         source = _at(data.rows[top], left) if top < len(data.rows) else None
-        for r in range(max(top, 1), bottom + 1):
-            for c in range(left, right + 1):
-                if (r, c) != (top, left) and c in positions:
+        for r in held[bisect.bisect_left(held, max(top, 1)):bisect.bisect_right(held, bottom)]:
+            for c in columns:
+                if (r, c) != (top, left):
                     filled[(r, c)] = source
     return filled
 

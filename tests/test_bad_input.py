@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import main
+from automation.intake import merged_sources
 from automation.sheets.workbook import Workbook
 from automation.store.folder import FolderStore
 from automation.sheets import Snapshot, TabData
@@ -166,15 +167,21 @@ class _Untouchable(list):
 
 def test_judging_looks_only_at_the_rows_that_hold_something(campaign, schema):
     """Between the data and a stray value in row 1,048,576 lie a million rows the reader knows are
-    empty (TabData.held): the unit tab, the registry, the register and Tổng hợp never look at one."""
+    empty (TabData.held): the unit tab, the registry, the register and Tổng hợp never look at one,
+    nor does a merged range reaching down to the last row."""
     nothing = _Untouchable()
     far = 1_048_575
     tabs = {"Đơn vị": registry(("GD", "P1")), "P1": [headers(schema), as_cells(schema, valid_row())]}
-    snapshot = Snapshot({title: TabData(title, rows + [nothing] * (far - len(rows)) + [[None, None, "lạc"]], (),
+    gender = headers(schema).index("Giới tính")
+    snapshot = Snapshot({title: TabData(title, rows + [nothing] * (far - len(rows)) + [[None, None, "lạc"]],
+                                        ((1, gender, far, gender),) if title == "P1" else (),
                                         (*range(len(rows)), far))
                          for title, rows in tabs.items()})
     evaluation = evaluate(_Given(snapshot), campaign, schema, now=NOW)
     assert sorted(evaluation.verdicts) == [("P1", 2), ("P1", far + 1)]
+    assert evaluation.verdicts[("P1", far + 1)].nomination.value("gender") == "Nam"  # from the merged range
+    tab = snapshot.tabs["P1"]
+    assert len(merged_sources(tab, {gender}, tab.holding(1))) == 1  # the one row below the range's top
 
 
 class _Given:
