@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,34 @@ def test_at_most_five_sheets_requests_per_sync_whatever_the_tabs_and_rows(fake, 
     written = fake.values(spreadsheet_id, "Đơn vị 0")
     assert written[0][-5:] == JOB and written[1][-4] in ("Hợp lệ", "Cần bổ sung")
 
+
+
+def test_a_stray_value_far_below_costs_what_the_data_costs_on_google(fake, credentials_file, schema, monkeypatch):
+    """Sheets answers a tab's data extent; the 200,000 empty rows up to a stray value are neither
+    judged nor searched for flags, nothing is written below the data, and the grid does not grow."""
+    import automation.sheets.google as google
+    from automation.sheets import row_fingerprint
+    tabs = _synthetic(schema, 1, 20)
+    tabs["Đơn vị 0"] += [[] for _ in range(200_000 - 22)] + [["", "", "lạc"]]
+    spreadsheet_id = fake.add_spreadsheet(tabs, editors={ACCOUNT})
+    sheet = fake.spreadsheets[spreadsheet_id].sheet("Đơn vị 0")
+    grid = sheet.row_count
+    fingerprints = []
+    monkeypatch.setattr(google, "row_fingerprint", lambda row, positions: fingerprints.append(row) or
+                        row_fingerprint(row, positions))
+    settings = google_settings(fake, credentials_file, spreadsheet_id, "unused")
+    campaign, _ = load_rules(settings)
+    for _ in range(2):
+        report = sync(open_spreadsheet(settings), campaign, schema, now=NOW)
+        assert report.rows == 21  # the stray row is one row the unit reads about, not 200,000
+        assert len(fingerprints) <= 22 and all(fingerprints)  # only the rows holding something are searched
+        fingerprints.clear()
+    assert fake.count("sheets") <= 9
+    written = [int(re.sub(r"^[A-Z]+", "", d["range"].split("!")[1].split(":")[0]))
+               for r in fake.requests if r.path.endswith("values:batchUpdate")
+               for d in json.loads(r.body)["data"] if d["range"].startswith("'Đơn vị 0'!")]
+    assert sorted(set(written))[-2:] == [21, 200_000]  # the flags of the data and of the stray row, nothing between
+    assert sheet.row_count == grid and len(sheet.rows) == 200_000 and sheet.rows[-1][:3] == ["", "", "lạc"]
 
 # ------------------------------------------------------------------ Drive: only what changed
 

@@ -74,7 +74,8 @@ class GoogleSheet:
             title = sheet["properties"]["title"]
             merges = tuple((m["startRowIndex"], m["startColumnIndex"], m["endRowIndex"] - 1, m["endColumnIndex"] - 1)
                            for m in sheet.get("merges", []))
-            tabs[title] = TabData(title, [list(r) for r in block.get("values", [])], merges)
+            rows = [list(r) for r in block.get("values", [])]  # the data's extent: Sheets trims the empty grid
+            tabs[title] = TabData(title, rows, merges, held=tuple(i for i, row in enumerate(rows) if row))
         self._snapshot = Snapshot(tabs)
         return self._snapshot
 
@@ -167,6 +168,8 @@ class GoogleSheet:
         id_at = tab.flag_columns.get("record_id", -1)  # the register's rows have no id: found by their cells
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for index in range(1, len(rows)):
+            if not rows[index]:  # a row holding nothing carries no flag to find (a stray far below: a million)
+                continue
             key = (_id_cell(rows[index], id_at), row_fingerprint(rows[index], tab.unit_columns))
             rows_by_key.setdefault(key, []).append(index)
         for flags in tab.rows:

@@ -136,7 +136,11 @@ def _read_range(spreadsheet: Spreadsheet, text: str, render: str) -> dict[str, A
     r2 = min(grid.end_row if grid.end_row is not None else sheet.row_count, sheet.row_count)
     c1 = grid.start_col or 0
     c2 = min(grid.end_col if grid.end_col is not None else sheet.column_count, sheet.column_count)
-    values = [[_render(sheet.cell(r, c), render) for c in range(c1, c2)] for r in range(r1, r2)]
+    # Beyond the rows the sheet holds every cell is empty and trimmed away: the grid's million rows
+    # are not walked (the answer is the same; the fake stays quick for a stray value far below).
+    held = min(r2, len(sheet.rows))
+    values = [[_render(sheet.cell(r, c), render) for c in range(c1, min(c2, max(c1, len(sheet.rows[r]))))]
+              for r in range(r1, held)]
     result: dict[str, Any] = {"range": a1.format_range(sheet.title, r1, r2, c1, c2), "majorDimension": "ROWS"}
     trimmed = trim(values)
     if trimmed:
