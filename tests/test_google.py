@@ -112,7 +112,6 @@ def test_at_most_five_sheets_requests_per_sync_whatever_the_tabs_and_rows(fake, 
     assert written[0][-5:] == JOB and written[1][-4] in ("Hợp lệ", "Cần bổ sung")
 
 
-
 def test_a_stray_value_far_below_costs_what_the_data_costs_on_google(fake, credentials_file, schema, monkeypatch):
     """Sheets answers a tab's data extent; the 200,000 empty rows up to a stray value are neither
     judged nor searched for flags, nothing is written below the data, and the grid does not grow."""
@@ -139,6 +138,7 @@ def test_a_stray_value_far_below_costs_what_the_data_costs_on_google(fake, crede
                for d in json.loads(r.body)["data"] if d["range"].startswith("'Đơn vị 0'!")]
     assert sorted(set(written))[-2:] == [21, 200_000]  # the flags of the data and of the stray row, nothing between
     assert sheet.row_count == grid and len(sheet.rows) == 200_000 and sheet.rows[-1][:3] == ["", "", "lạc"]
+
 
 # ------------------------------------------------------------------ Drive: only what changed
 

@@ -74,8 +74,8 @@ class GoogleSheet:
             title = sheet["properties"]["title"]
             merges = tuple((m["startRowIndex"], m["startColumnIndex"], m["endRowIndex"] - 1, m["endColumnIndex"] - 1)
                            for m in sheet.get("merges", []))
-            rows = [list(r) for r in block.get("values", [])]  # the data's extent: Sheets trims the empty grid
-            tabs[title] = TabData(title, rows, merges, held=tuple(i for i, row in enumerate(rows) if row))
+            # The data's extent (Sheets trims the empty grid); an empty row is [], which TabData.holding skips.
+            tabs[title] = TabData(title, [list(r) for r in block.get("values", [])], merges)
         self._snapshot = Snapshot(tabs)
         return self._snapshot
 

@@ -139,7 +139,7 @@ def _read_range(spreadsheet: Spreadsheet, text: str, render: str) -> dict[str, A
     # Beyond the rows the sheet holds every cell is empty and trimmed away: the grid's million rows
     # are not walked (the answer is the same; the fake stays quick for a stray value far below).
     held = min(r2, len(sheet.rows))
-    values = [[_render(sheet.cell(r, c), render) for c in range(c1, min(c2, max(c1, len(sheet.rows[r]))))]
+    values = [[_render(sheet.cell(r, c), render) for c in range(c1, min(c2, len(sheet.rows[r])))]
               for r in range(r1, held)]
     result: dict[str, Any] = {"range": a1.format_range(sheet.title, r1, r2, c1, c2), "majorDimension": "ROWS"}
     trimmed = trim(values)
